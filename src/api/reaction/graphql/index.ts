@@ -1,0 +1,46 @@
+/**
+ * The GraphQL half of the contract, registered through the GraphQL plugin's extension service.
+ * Resolvers are adapters over the same services as REST; raw Reaction rows get no shadow CRUD.
+ */
+import type { Core } from '@strapi/strapi';
+import { COUNTER_UID, REACTION_UID, getKinds, getTargets } from '../settings';
+import type { Tally } from '../services/reactions';
+import { loadTally, type ResolverContext } from './context';
+import { buildMutations } from './mutations';
+import { buildQueries } from './queries';
+import { buildTypeDefs } from './types';
+
+export const registerGraphql = (strapi: Core.Strapi) => {
+  const extension = strapi.plugin('graphql').service('extension');
+  extension.shadowCRUD(REACTION_UID).disable();
+  extension.shadowCRUD(COUNTER_UID).disable();
+
+  extension.use(() => {
+    const targets = getTargets(strapi);
+    const targetResolvers = Object.fromEntries(
+      targets.map((target) => [
+        target.graphqlTypeName,
+        {
+          reactionTally: (parent: { documentId: string }, _args: unknown, context: ResolverContext): Promise<Tally> =>
+            loadTally(strapi, context.koaContext, target.uid, parent.documentId),
+        },
+      ])
+    );
+    return {
+      typeDefs: buildTypeDefs(getKinds(strapi), targets),
+      resolvers: {
+        ...targetResolvers,
+        Query: buildQueries(strapi),
+        Mutation: buildMutations(strapi),
+      },
+      resolversConfig: {
+        // Public reads; the reader is still recognised for `mine`.
+        'Query.reactionTallies': { auth: { scope: ['api::reaction.reaction.tallies'] } },
+        'Query.reactionKinds': { auth: { scope: ['api::reaction.reaction.kinds'] } },
+        'Mutation.react': { auth: { scope: ['api::reaction.reaction.set'] } },
+        'Mutation.unreact': { auth: { scope: ['api::reaction.reaction.clear'] } },
+        ...Object.fromEntries(targets.map((target) => [`${target.graphqlTypeName}.reactionTally`, { auth: false }])),
+      },
+    };
+  });
+};

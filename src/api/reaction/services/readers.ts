@@ -1,0 +1,117 @@
+/**
+ * Who is reacting: a signed-in users-permissions user, or an anonymous reader holding a reactor
+ * token this server signed. Only a keyed hash of either identity ever reaches the database.
+ */
+import crypto from 'crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { getSettings } from '../settings';
+
+export type Reader = {
+  /** HMAC of the identity; the only form in which a reader is stored. */
+  key: string;
+  type: 'user' | 'anonymous';
+  userId: number | null;
+  /** Set when this request minted a new anonymous token that must be sent back. */
+  issuedToken: string | null;
+};
+
+export const TOKEN_HEADER = 'x-reactor-token';
+export const TOKEN_COOKIE = 'reactor_token';
+const TOKEN_PATTERN = /^([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{32})$/;
+const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  let secret: Buffer | null = null;
+
+  // REACTOR_TOKEN_SECRET when set; otherwise a key derived from APP_KEYS, so a fresh clone needs no extra secret.
+  const getSecret = (): Buffer => {
+    if (secret) return secret;
+    const configured = getSettings(strapi).tokenSecret;
+    const appKeys = (strapi.config.get('server.app.keys') as string[] | undefined) ?? [];
+    const material = configured || appKeys.join(',');
+    if (!material) throw new Error('Set REACTOR_TOKEN_SECRET or APP_KEYS to sign reactor tokens');
+    secret = crypto.createHash('sha256').update(`reactor-token-secret:${material}`).digest();
+    return secret;
+  };
+
+  const hmac = (purpose: string, value: string): Buffer =>
+    crypto.createHmac('sha256', getSecret()).update(`${purpose}:${value}`).digest();
+
+  const signature = (tokenId: string): string => hmac('reactor-token', tokenId).subarray(0, 24).toString('base64url');
+
+  const readerKey = (subject: string): string => hmac('reader', subject).toString('base64url');
+
+  /** Returns the token id when the token carries this server's signature, otherwise null. */
+  const verifyToken = (token: string): string | null => {
+    const match = TOKEN_PATTERN.exec(token);
+    if (!match) return null;
+    const expected = Buffer.from(signature(match[1]));
+    const actual = Buffer.from(match[2]);
+    return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) ? match[1] : null;
+  };
+
+  const presentedToken = (ctx: Context): { token: string; fromCookie: boolean } | null => {
+    const header = ctx.get(TOKEN_HEADER);
+    if (header) return { token: header.trim(), fromCookie: false };
+    const cookie = ctx.cookies.get(TOKEN_COOKIE);
+    return cookie ? { token: cookie, fromCookie: true } : null;
+  };
+
+  const cookieOptions = (ctx: Context) => ({
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.secure,
+    path: '/',
+    overwrite: true,
+  });
+
+  return {
+    /**
+     * Identifies the caller. With `issue`, an anonymous caller without a token gets a fresh one
+     * (see `deliverToken`); without it, an unidentified caller is `null`.
+     * Throws 401 for a token this server did not sign, and for writes when anonymous reactions are off.
+     */
+    identify(ctx: Context, { issue }: { issue: boolean }): Reader | null {
+      const user = ctx.state?.user as { id?: number } | undefined;
+      if (user?.id) {
+        return { key: readerKey(`user:${user.id}`), type: 'user', userId: user.id, issuedToken: null };
+      }
+      if (!getSettings(strapi).anonymous) {
+        if (issue) throw new errors.UnauthorizedError('Sign in to react: anonymous reactions are switched off');
+        return null;
+      }
+      const presented = presentedToken(ctx);
+      if (presented) {
+        const tokenId = verifyToken(presented.token);
+        if (!tokenId) {
+          // Drop a bad cookie so the browser's next request starts afresh instead of failing forever.
+          if (presented.fromCookie) ctx.cookies.set(TOKEN_COOKIE, '', { ...cookieOptions(ctx), maxAge: 0 });
+          throw new errors.UnauthorizedError('Invalid reactor token: it was not issued by this server');
+        }
+        return { key: readerKey(`anon:${tokenId}`), type: 'anonymous', userId: null, issuedToken: null };
+      }
+      if (!issue) return null;
+      const tokenId = crypto.randomBytes(18).toString('base64url');
+      return {
+        key: readerKey(`anon:${tokenId}`),
+        type: 'anonymous',
+        userId: null,
+        issuedToken: `${tokenId}.${signature(tokenId)}`,
+      };
+    },
+
+    /** Sends a newly issued token back, as the contract says: header and httpOnly cookie. */
+    deliverToken(ctx: Context, reader: Reader): void {
+      if (!reader.issuedToken) return;
+      ctx.set('X-Reactor-Token', reader.issuedToken);
+      ctx.cookies.set(TOKEN_COOKIE, reader.issuedToken, { ...cookieOptions(ctx), maxAge: ONE_YEAR_MS });
+    },
+
+    /** Forgets the derived secret, for tests that change REACTOR_TOKEN_SECRET at run time. */
+    resetSecret(): void {
+      secret = null;
+    },
+  };
+};

@@ -1,0 +1,50 @@
+/**
+ * A fresh database for each booted Strapi: a temporary SQLite file, or, with
+ * DATABASE_CLIENT=postgres, a new PostgreSQL database on the server the environment names.
+ */
+import crypto from 'crypto';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { Client } from 'pg';
+
+export const isPostgres = () => process.env.DATABASE_CLIENT === 'postgres';
+
+export type TestDatabase = { env: Record<string, string>; drop: () => Promise<void>; name: string };
+
+const adminClient = () =>
+  new Client({
+    host: process.env.DATABASE_HOST || '127.0.0.1',
+    port: Number(process.env.DATABASE_PORT || 5432),
+    user: process.env.DATABASE_USERNAME || 'strapi',
+    password: process.env.DATABASE_PASSWORD || 'strapi',
+    database: process.env.DATABASE_ADMIN_DB || 'postgres',
+  });
+
+export const createTestDatabase = async (label: string): Promise<TestDatabase> => {
+  const suffix = crypto.randomBytes(4).toString('hex');
+  if (isPostgres()) {
+    const name = `reactions_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${suffix}`;
+    const client = adminClient();
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}"`);
+    await client.end();
+    return {
+      name,
+      env: { DATABASE_CLIENT: 'postgres', DATABASE_NAME: name },
+      drop: async () => {
+        const dropper = adminClient();
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropper.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `reactions-${label}-`));
+  const filename = path.join(dir, 'data.db');
+  return {
+    name: filename,
+    env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: filename },
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+};

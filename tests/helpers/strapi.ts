@@ -1,0 +1,57 @@
+/**
+ * Boots one real Strapi on a fresh database and serves it over real HTTP on loopback.
+ * `stop` destroys it; `restart` boots again on the same database (e.g. to prove the unique
+ * index survives a restart).
+ */
+import type { Core } from '@strapi/strapi';
+import type { AddressInfo } from 'net';
+import path from 'path';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export const APP_DIR = path.resolve(__dirname, '..', '..');
+
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+  HOST: '127.0.0.1',
+  APP_KEYS: 'test-key-one,test-key-two',
+  API_TOKEN_SALT: 'test-api-token-salt',
+  ADMIN_JWT_SECRET: 'test-admin-jwt-secret',
+  JWT_SECRET: 'test-jwt-secret',
+  TRANSFER_TOKEN_SALT: 'test-transfer-token-salt',
+  ENCRYPTION_KEY: 'test-encryption-key',
+  REACTIONS_RATE_LIMIT: '0',
+  SEED_SAMPLE_CONTENT: 'false',
+};
+
+export type TestApp = {
+  strapi: Core.Strapi;
+  url: string;
+  database: TestDatabase;
+  stop: (options?: { keepDatabase?: boolean }) => Promise<void>;
+};
+
+export const bootStrapi = async (database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> => {
+  Object.assign(process.env, TEST_ENV, database.env, env);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: path.join(APP_DIR, 'dist') });
+  await strapi.load();
+  strapi.server.mount();
+  const httpServer = strapi.server.httpServer;
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    strapi,
+    url: `http://127.0.0.1:${port}`,
+    database,
+    stop: async ({ keepDatabase = false } = {}) => {
+      await strapi.destroy();
+      if (!keepDatabase) await database.drop();
+    },
+  };
+};
+
+export const startTestApp = async (label: string, env: Record<string, string> = {}): Promise<TestApp> =>
+  bootStrapi(await createTestDatabase(label), env);
