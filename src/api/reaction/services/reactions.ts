@@ -56,6 +56,17 @@ const createDocumentId = (): string => {
 
 const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
 
+/**
+ * DELETE ... RETURNING as one statement on both databases (Knex's `.returning()` on delete
+ * yields only a count with better-sqlite3), so the delete stays the transaction's first write.
+ */
+const deleteReturning = async (trx: Knex.Transaction, query: Knex.QueryBuilder, columns: string[]): Promise<Row[]> => {
+  const { sql, bindings } = query.del().toSQL();
+  const returning = columns.map((column) => `"${column.replace(/"/g, '')}"`).join(', ');
+  const result = await trx.raw(`${sql} returning ${returning}`, bindings as Knex.RawBinding[]);
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Reads join a surrounding transaction (e.g. the Content Manager's bulk delete); on SQLite's single connection a separate read would wait forever. */
   const read = <T>(query: (db: Knex | Knex.Transaction) => Promise<T>): Promise<T> =>
@@ -337,10 +348,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let previousKind: string | null = null;
       if (!reader.issuedToken) {
         previousKind = await strapi.db.transaction(async ({ trx }) => {
-          const removed: Row[] = await trx(r.table)
-            .where({ [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key })
-            .del()
-            .returning(['id', r.kind]);
+          const removed = await deleteReturning(
+            trx,
+            trx(r.table).where({ [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key }),
+            ['id', r.kind]
+          );
           if (removed.length === 0) return null;
           await service.unlink(trx, Number(removed[0].id));
           const kind = String(removed[0][r.kind]);
@@ -375,10 +387,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (ids.length === 0) return 0;
       const r = reactionTable();
       const removed = await strapi.db.transaction(async ({ trx }) => {
-        const rows: Row[] = await trx(r.table)
-          .whereIn('id', ids)
-          .del()
-          .returning(['id', r.kind, r.targetType, r.targetDocumentId]);
+        const rows = await deleteReturning(trx, trx(r.table).whereIn('id', ids), [
+          'id',
+          r.kind,
+          r.targetType,
+          r.targetDocumentId,
+        ]);
         for (const row of rows) {
           await service.unlink(trx, Number(row.id));
           await adjustCounters(trx, String(row[r.targetType]), String(row[r.targetDocumentId]), [

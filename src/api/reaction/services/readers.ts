@@ -55,7 +55,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const presentedToken = (ctx: Context): { token: string; fromCookie: boolean } | null => {
     const header = ctx.get(TOKEN_HEADER);
     if (header) return { token: header.trim(), fromCookie: false };
-    const cookie = ctx.cookies.get(TOKEN_COOKIE);
+    // Unsigned: the token carries its own signature, and clients may send the bare cookie.
+    const cookie = ctx.cookies.get(TOKEN_COOKIE, { signed: false });
     return cookie ? { token: cookie, fromCookie: true } : null;
   };
 
@@ -65,6 +66,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     secure: ctx.secure,
     path: '/',
     overwrite: true,
+    signed: false,
   });
 
   return {
