@@ -13,7 +13,7 @@ export const APP_DIR = path.resolve(__dirname, '..', '..');
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   STRAPI_TELEMETRY_DISABLED: 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+  LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   HOST: '127.0.0.1',
   APP_KEYS: 'test-key-one,test-key-two',
   API_TOKEN_SALT: 'test-api-token-salt',

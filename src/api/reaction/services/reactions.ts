@@ -170,6 +170,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * PostgreSQL: serialise one reader's writes on one document with a transaction-scoped advisory
+   * lock, taken first, so set/switch/clear from the same reader never interleave. Other readers
+   * are not blocked. (SQLite already serialises writers with its database write lock.)
+   */
+  const lockReader = async (trx: Knex.Transaction, targetUid: string, documentId: string, readerKey: string) => {
+    if (!isPostgres(strapi)) return;
+    const lockId = crypto.createHash('sha256').update(`${targetUid}\u0000${documentId}\u0000${readerKey}`).digest().readBigInt64BE(0);
+    await trx.raw('select pg_advisory_xact_lock(?)', [lockId.toString()]);
+  };
+
   const emit = (event: string, payload: Record<string, unknown>) => {
     // Events never carry the reader's identity: only what a cache needs to revalidate.
     void strapi.eventHub.emit(event, payload);
@@ -281,7 +292,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
 
       const outcome = await strapi.db.transaction(async ({ trx }) => {
-        // A reader's DELETE may remove the row between our INSERT and SELECT; then try again.
+        await lockReader(trx, target.uid, documentId, reader.key);
+        // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
+        // remove the row between our INSERT and SELECT; then the loop tries again.
         for (let attempt = 0; attempt < 5; attempt += 1) {
           const now = new Date();
           const inserted: Row[] = await trx(r.table)
@@ -348,6 +361,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let previousKind: string | null = null;
       if (!reader.issuedToken) {
         previousKind = await strapi.db.transaction(async ({ trx }) => {
+          await lockReader(trx, target.uid, documentId, reader.key);
           const removed = await deleteReturning(
             trx,
             trx(r.table).where({ [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key }),
