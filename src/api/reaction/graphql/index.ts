@@ -10,6 +10,25 @@ import { buildMutations } from './mutations';
 import { buildQueries } from './queries';
 import { buildTypeDefs } from './types';
 
+type Resolve = (parent: unknown, args: Record<string, unknown>, context: ResolverContext, info: unknown) => unknown;
+
+/** As over REST: the public and signed-in readers only see published versions; API tokens may ask for drafts. */
+const publishedOnly = (resolve: Resolve, parent: unknown, args: Record<string, unknown>, context: ResolverContext, info: unknown) => {
+  const strategy = (context.state.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name;
+  const status = strategy === 'api-token' ? args.status : 'published';
+  return resolve(parent, { ...args, ...(status === undefined ? {} : { status }) }, context, info);
+};
+
+const publishedOnlyQueries = (targets: Array<{ singularName: string; pluralName: string }>) =>
+  Object.fromEntries(
+    targets.flatMap((target) =>
+      [target.singularName, target.pluralName, `${target.pluralName}_connection`].map((name) => [
+        `Query.${name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())}`,
+        { middlewares: [publishedOnly] },
+      ])
+    )
+  );
+
 export const registerGraphql = (strapi: Core.Strapi) => {
   const extension = strapi.plugin('graphql').service('extension');
   extension.shadowCRUD(REACTION_UID).disable();
@@ -40,6 +59,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
         'Mutation.react': { auth: { scope: ['api::reaction.reaction.set'] } },
         'Mutation.unreact': { auth: { scope: ['api::reaction.reaction.clear'] } },
         ...Object.fromEntries(targets.map((target) => [`${target.graphqlTypeName}.reactionTally`, { auth: false }])),
+        ...publishedOnlyQueries(targets),
       },
     };
   });
