@@ -24,5 +24,7 @@ export default ({ env }: { env: Env }) => ({
   },
   // Nothing may call out to the internet.
   autoOpen: false,
+  // Headless instances (tests, API-only nodes) may run without the admin bundle.
+  serveAdminPanel: env.bool('SERVE_ADMIN_PANEL', true),
   watchIgnoreFiles: ['**/tests/**', '**/bench/**', '**/.tmp/**'],
 });
