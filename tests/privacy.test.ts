@@ -85,7 +85,9 @@ it('GraphQL reveals no reader identity', async () => {
 
 it('webhook and event payloads carry no reader identity', async () => {
   const events: unknown[] = [];
-  const listener = (...args: unknown[]) => events.push(args);
+  const listener = async (...args: unknown[]) => {
+    events.push(args);
+  };
   app.strapi.eventHub.on('reaction.created', listener);
   try {
     const res = await putReaction(app.url, articleId, 'wow');

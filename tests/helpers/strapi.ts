@@ -32,11 +32,19 @@ export type TestApp = {
   stop: (options?: { keepDatabase?: boolean }) => Promise<void>;
 };
 
-export const bootStrapi = async (database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> => {
+export type BootOptions = {
+  env?: Record<string, string>;
+  /** Runs after config is loaded and before register(): stands in for an edit of config/*.ts. */
+  configure?: (strapi: Core.Strapi) => void;
+  appDir?: string;
+};
+
+export const bootStrapi = async (database: TestDatabase, { env = {}, configure, appDir = APP_DIR }: BootOptions = {}): Promise<TestApp> => {
   Object.assign(process.env, TEST_ENV, database.env, env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = createStrapi({ appDir: APP_DIR, distDir: path.join(APP_DIR, 'dist') });
+  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
+  configure?.(strapi);
   await strapi.load();
   strapi.server.mount();
   const httpServer = strapi.server.httpServer;
@@ -53,5 +61,5 @@ export const bootStrapi = async (database: TestDatabase, env: Record<string, str
   };
 };
 
-export const startTestApp = async (label: string, env: Record<string, string> = {}): Promise<TestApp> =>
-  bootStrapi(await createTestDatabase(label), env);
+export const startTestApp = async (label: string, options: BootOptions = {}): Promise<TestApp> =>
+  bootStrapi(await createTestDatabase(label), options);
