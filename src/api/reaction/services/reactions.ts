@@ -441,7 +441,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Recomputes every counter from the reaction rows and repairs any difference.
      * Returns the repairs made; an empty list means counts already equalled rows.
      */
-    async reconcile(): Promise<Array<{ target: string; documentId: string; kind: string; counted: number; stored: number }>> {
+    async reconcile({ repair = true }: { repair?: boolean } = {}): Promise<
+      Array<{ target: string; documentId: string; kind: string; counted: number; stored: number }>
+    > {
       const r = reactionTable();
       const c = counterTable();
       return strapi.db.transaction(async ({ trx }) => {
@@ -474,6 +476,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const storedCount = current ? Number(current.count) : 0;
           if (counted === storedCount) continue;
           repairs.push({ target: String(row.target), documentId: String(row.document_id), kind: String(row.kind), counted, stored: storedCount });
+          if (!repair) continue;
           await trx(c.table)
             .insert({ [c.targetType]: row.target, [c.targetDocumentId]: row.document_id, [c.kind]: row.kind, [c.count]: counted })
             .onConflict([c.targetType, c.targetDocumentId, c.kind])
@@ -482,6 +485,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const row of stored) {
           if (seen.has(keyOf(row)) || Number(row.count) === 0) continue;
           repairs.push({ target: String(row.target), documentId: String(row.document_id), kind: String(row.kind), counted: 0, stored: Number(row.count) });
+          if (!repair) continue;
           await trx(c.table)
             .where({ [c.targetType]: row.target, [c.targetDocumentId]: row.document_id, [c.kind]: row.kind })
             .update({ [c.count]: 0 });
