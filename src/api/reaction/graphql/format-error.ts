@@ -6,6 +6,7 @@
 import { errors as strapiErrors } from '@strapi/utils';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { asClientError } from '../../../utils/client-errors';
 
 const STATUS_BY_NAME: Record<string, number> = {
   ValidationError: 400,
@@ -25,7 +26,8 @@ const CLIENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_
 const codeOf = (name: string) => `STRAPI_${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
 
 export const formatGraphqlError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-  const original = unwrapResolverError(error) as Error & { status?: number; details?: unknown };
+  const unwrapped = unwrapResolverError(error);
+  const original = (asClientError(unwrapped) ?? unwrapped) as Error & { status?: number; details?: unknown };
 
   if (original instanceof strapiErrors.ApplicationError || original instanceof strapiErrors.HttpError) {
     const name = original.name || 'ApplicationError';

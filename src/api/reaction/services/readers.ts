@@ -80,6 +80,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (user?.id) {
         return { key: readerKey(`user:${user.id}`), type: 'user', userId: user.id, issuedToken: null };
       }
+      // users-permissions ignores an Authorization header it cannot parse; a reader who meant to
+      // sign in must not silently become anonymous.
+      const strategy = (ctx.state?.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name;
+      if (ctx.get('authorization') && strategy !== 'api-token') {
+        throw new errors.UnauthorizedError('Invalid Authorization header: send "Bearer <jwt>"');
+      }
       if (!getSettings(strapi).anonymous) {
         if (issue) throw new errors.UnauthorizedError('Sign in to react: anonymous reactions are switched off');
         return null;

@@ -1,0 +1,29 @@
+/**
+ * Which low-level errors are really the client's mistake. Strapi lets a few malformed query
+ * parameters through its validation that only fail in the query builder or the database; they
+ * must answer 400, not 500. Used by the REST middleware and the GraphQL error formatter alike.
+ */
+import { errors } from '@strapi/utils';
+
+const QUERY_MISTAKES = [
+  /Attribute .* not found on model/i,
+  /can only be used as root level operators/i,
+  /Undefined attribute level operator/i,
+  /no such column/i,
+  /Invalid (sort|populate|fields|filters|pagination|status|locale)/i,
+];
+
+// PostgreSQL: class 22 is "data exception" (bad text for a number or date, a NUL byte, a value
+// too long...), 42703 an unknown column, 42804/42883 a type mismatch: all from client input.
+const isClientDatabaseError = (code: unknown) =>
+  typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || ['42703', '42804', '42883'].includes(code));
+
+export const asClientError = (error: unknown): InstanceType<typeof errors.ValidationError> | null => {
+  if (!(error instanceof Error) || error instanceof errors.ApplicationError) return null;
+  const { status, code } = error as Error & { status?: unknown; code?: unknown };
+  if (status) return null;
+  if (QUERY_MISTAKES.some((pattern) => pattern.test(error.message)) || isClientDatabaseError(code)) {
+    return new errors.ValidationError('Invalid query parameters or values');
+  }
+  return null;
+};
