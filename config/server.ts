@@ -14,4 +14,6 @@ export default ({ env }: { env: Env }) => ({
     keys: env.array('APP_KEYS'),
   },
   cron: { enabled: false },
+  // The update check asks the npm registry for the latest Strapi at start: nothing may call out.
+  logger: { updates: { enabled: false } },
 });
