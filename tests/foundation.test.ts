@@ -61,19 +61,27 @@ describe('one reaction per reader, enforced by the database', () => {
     const id = await createArticle(app.strapi);
     await newAnonymousReader(app.url, id, 'like');
     const [row] = await app.strapi.db.connection('reactions').select('reader_key').where('target_document_id', id);
+    // Resolves to the database's refusal; the native driver's errors may come from another realm
+    // under jest, so the message is compared rather than the class.
     const insertDuplicate = (strapi: TestApp['strapi']) =>
-      strapi.db.connection('reactions').insert(duplicateReaction(id, row.reader_key));
+      strapi.db
+        .connection('reactions')
+        .insert(duplicateReaction(id, row.reader_key))
+        .then(
+          () => 'inserted',
+          (error: { message?: string }) => String(error?.message)
+        );
 
-    await expect(insertDuplicate(app.strapi)).rejects.toThrow(/unique|duplicate/i);
+    expect(await insertDuplicate(app.strapi)).toMatch(/unique|duplicate/i);
+    expect(await app.strapi.db.connection('reactions').where('reader_key', row.reader_key)).toHaveLength(1);
 
     await app.stop({ keepDatabase: true });
     app = await bootStrapi(app.database);
-    await expect(insertDuplicate(app.strapi)).rejects.toThrow(/unique|duplicate/i);
+    expect(await insertDuplicate(app.strapi)).toMatch(/unique|duplicate/i);
     // The same reader on another article is fine: the key is per document.
     const other = await createArticle(app.strapi);
-    await expect(
-      app.strapi.db.connection('reactions').insert(duplicateReaction(other, row.reader_key))
-    ).resolves.toBeDefined();
+    await app.strapi.db.connection('reactions').insert(duplicateReaction(other, row.reader_key));
+    expect(await app.strapi.db.connection('reactions').where('reader_key', row.reader_key)).toHaveLength(2);
   });
 });
 

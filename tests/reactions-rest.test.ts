@@ -138,6 +138,37 @@ describe('PUT, GET and DELETE /api/articles/:documentId/reactions', () => {
   });
 });
 
+describe('locales and versions', () => {
+  it('counts reactions per document across its locales and its draft and published versions', async () => {
+    const locales = app.strapi.plugin('i18n').service('locales');
+    if (!(await locales.findByCode('fr'))) await locales.create({ code: 'fr', name: 'French (fr)' });
+    const articles = app.strapi.documents('api::article.article');
+    const english = await articles.create({ data: { title: 'Bridge reopens' } as never, locale: 'en', status: 'published' });
+    const id = english.documentId;
+    await articles.update({ documentId: id, locale: 'fr', data: { title: 'Le pont rouvre' } as never, status: 'published' });
+    // A newer draft beside the published version changes nothing either.
+    await articles.update({ documentId: id, locale: 'en', data: { title: 'Bridge reopens after repairs' } as never });
+
+    const first = await putReaction(url, id, 'love');
+    expect(first.status).toBe(201);
+    await putReaction(url, id, 'wow');
+    const en = await request(url).get(`/api/articles/${id}?locale=en`);
+    const fr = await request(url).get(`/api/articles/${id}?locale=fr`);
+    expect(en.body.data.title).toBe('Bridge reopens');
+    expect(fr.body.data.title).toBe('Le pont rouvre');
+    expect(fr.body.data.reactionTally).toEqual(en.body.data.reactionTally);
+    expect(fr.body.data.reactionTally.total).toBe(2);
+    const frList = await request(url).get('/api/articles?locale=fr&filters[title][$eq]=Le pont rouvre');
+    expect(frList.body.data[0].reactionTally.total).toBe(2);
+    expect(await storedRows(app.strapi, id)).toHaveLength(2);
+
+    // Unpublished in every locale: the public no longer sees it or its tally; the reactions are kept.
+    await articles.unpublish({ documentId: id, locale: '*' });
+    expect((await getTally(url, id)).status).toBe(404);
+    expect(await storedRows(app.strapi, id)).toHaveLength(2);
+  });
+});
+
 describe('errors', () => {
   let id: string;
   beforeAll(async () => {

@@ -19,10 +19,11 @@ const isClientDatabaseError = (code: unknown) =>
   typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || ['42703', '42804', '42883'].includes(code));
 
 export const asClientError = (error: unknown): InstanceType<typeof errors.ValidationError> | null => {
-  if (!(error instanceof Error) || error instanceof errors.ApplicationError) return null;
-  const { status, code } = error as Error & { status?: unknown; code?: unknown };
-  if (status) return null;
-  if (QUERY_MISTAKES.some((pattern) => pattern.test(error.message)) || isClientDatabaseError(code)) {
+  // Duck-typed: a native driver's error class may not share this realm's Error.
+  if (typeof error !== 'object' || error === null || error instanceof errors.ApplicationError) return null;
+  const { status, code, message } = error as { status?: unknown; code?: unknown; message?: unknown };
+  if (status || typeof message !== 'string') return null;
+  if (QUERY_MISTAKES.some((pattern) => pattern.test(message)) || isClientDatabaseError(code)) {
     return new errors.ValidationError('Invalid query parameters or values');
   }
   return null;
