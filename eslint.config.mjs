@@ -35,7 +35,22 @@ export default tseslint.config(
   {
     files: ['public/**/*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', customElements: 'readonly', HTMLElement: 'readonly', localStorage: 'readonly', fetch: 'readonly', location: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        customElements: 'readonly',
+        HTMLElement: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        Element: 'readonly',
+        Node: 'readonly',
+        CustomEvent: 'readonly',
+        CSSStyleSheet: 'readonly',
+        URLSearchParams: 'readonly',
+        queueMicrotask: 'readonly',
+      },
     },
   }
 );

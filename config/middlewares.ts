@@ -27,6 +27,7 @@ export default ({ env }: { env: Env }) => [
     },
   },
   'strapi::session',
-  'strapi::favicon',
+  // Also answers browsers' automatic /favicon.ico (without a file in the root Strapi answers 500).
+  { name: 'strapi::favicon', config: { path: 'public/favicon.png' } },
   'strapi::public',
 ];
