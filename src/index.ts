@@ -2,11 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { registerTallyEmbedding } from './api/reaction/embed-tallies';
 import { registerGraphql } from './api/reaction/graphql';
 import { registerAdminRoutes } from './api/reaction/admin-routes';
+import { registerHomePage } from './api/reaction/documentation/home-page';
 import { registerDocumentRules } from './api/reaction/document-rules';
 import { registerReactionEvents } from './api/reaction/events';
 import { REACTION_UID, assertValidKinds, getKindKeys, getKinds } from './api/reaction/settings';
 import { grantReaderPermissions } from './bootstrap/permissions';
 import { createFirstAdmin } from './bootstrap/first-admin';
+import { configureContentManager } from './bootstrap/content-manager';
 import { seedSampleContent, shouldSeed } from './bootstrap/seed';
 
 export default {
@@ -23,6 +25,7 @@ export default {
     registerTallyEmbedding(strapi);
     registerDocumentRules(strapi);
     registerAdminRoutes(strapi);
+    registerHomePage(strapi);
     if (strapi.plugin('graphql')) registerGraphql(strapi);
   },
 
@@ -30,6 +33,7 @@ export default {
     registerReactionEvents(strapi);
     await grantReaderPermissions(strapi);
     await createFirstAdmin(strapi);
+    await configureContentManager(strapi);
     if (shouldSeed(strapi)) await seedSampleContent(strapi);
   },
 };

@@ -32,7 +32,7 @@ export const freePort = (): Promise<number> =>
 /** Builds the admin panel once (dist/build); later calls reuse it. */
 export const ensureAdminBuild = () => {
   if (fs.existsSync(path.join(APP_DIR, 'dist', 'build', 'index.html'))) return;
-  const result = spawnSync(process.execPath, [STRAPI_BIN, 'build', '--minify=false'], {
+  const result = spawnSync(process.execPath, [STRAPI_BIN, 'build'], {
     cwd: APP_DIR,
     env: { ...process.env, ...TEST_ENV, NODE_ENV: 'production' },
     encoding: 'utf8',

@@ -1,6 +1,8 @@
 /**
  * Admin-authenticated routes for the editors' panel and list column (src/admin). Only admin
- * users reach them (admin JWT + isAuthenticatedAdmin); they call the same reactions service.
+ * users reach them (admin JWT + isAuthenticatedAdmin); they call the same reactions service as
+ * REST and GraphQL. Tallies of a content type are only given to admins who may read that type
+ * in the Content Manager.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -9,6 +11,17 @@ import { getKinds, getTargets } from './settings';
 import { parseDocumentIds } from './validation';
 
 export const ADMIN_PREFIX = '/reactions-admin';
+
+const READ_ACTION = 'plugin::content-manager.explorer.read';
+
+type Ability = { can: (action: string, subject: string) => boolean };
+
+const assertMayRead = (ctx: Context, uid: string) => {
+  const ability = ctx.state.userAbility as Ability | undefined;
+  if (!ability || !ability.can(READ_ACTION, uid)) {
+    throw new errors.ForbiddenError('You may not read this content type');
+  }
+};
 
 export const registerAdminRoutes = (strapi: Core.Strapi) => {
   const adminOnly = { policies: ['admin::isAuthenticatedAdmin'] };
@@ -39,6 +52,7 @@ export const registerAdminRoutes = (strapi: Core.Strapi) => {
           if (!getTargets(strapi).some((target) => target.uid === uid)) {
             throw new errors.ValidationError('uid must be a content type with reactions enabled');
           }
+          assertMayRead(ctx, uid);
           const documentIds = parseDocumentIds(ctx.query.documentIds);
           const tallies = await strapi.service('api::reaction.reactions').tallies(uid, documentIds);
           const published = new Set(await strapi.service('api::reaction.reactions').publishedIds(uid, documentIds));

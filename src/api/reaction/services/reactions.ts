@@ -129,12 +129,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const findVersions = async (target: Target, documentId: string) => {
     const { table, column } = columnsOf(target.uid);
     const rows: Row[] = await read((db) =>
-      db(table).select('id', `${column('publishedAt')} as published_at`).where(column('documentId'), documentId)
+      db(table)
+        .select('id', `${column('publishedAt')} as published_at`, `${column('locale')} as locale`)
+        .where(column('documentId'), documentId)
     );
-    const published = rows.some((row) => row.published_at !== null && row.published_at !== undefined);
-    // The draft row stays in place when the document is re-published, so the relation stays valid.
-    const linkRow = rows.find((row) => row.published_at === null) ?? rows[0];
-    return { published, linkId: linkRow ? Number(linkRow.id) : null };
+    const isPublished = (row: Row) => row.published_at !== null && row.published_at !== undefined;
+    const published = rows.some(isPublished);
+    // The relation links one locale's draft and published rows (the locale published first), as the
+    // Document Service does for a relation from a type without draft & publish to one with it: the
+    // Content Manager reads reactions as published, so it shows the article through the published
+    // link. Strapi re-points both links when the document is re-published, unpublished and published
+    // again, or its draft discarded.
+    const linked = [...rows].filter(isPublished).sort((a, b) => Number(a.id) - Number(b.id))[0] ?? rows[0];
+    const linkIds = linked ? rows.filter((row) => row.locale === linked.locale).map((row) => Number(row.id)) : [];
+    return { published, linkIds };
   };
 
   const notFound = (target: Target) =>
@@ -286,7 +294,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async set(targetUid: string, documentId: string, reader: Reader, kind: string): Promise<SetResult> {
       assertKind(kind);
       const target = requireTarget(targetUid);
-      const { published, linkId } = await findVersions(target, documentId);
+      const { published, linkIds } = await findVersions(target, documentId);
       if (!published) throw notFound(target);
       const r = reactionTable();
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
@@ -312,9 +320,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             .returning(['id']);
           if (inserted.length > 0) {
             const reactionId = Number(inserted[0].id ?? inserted[0]);
-            if (target.relationAttribute && linkId !== null) {
+            if (target.relationAttribute && linkIds.length > 0) {
               const join = r.joinTable(target.relationAttribute);
-              if (join) await trx(join.name).insert({ [join.joinColumn.name]: reactionId, [join.inverseJoinColumn.name]: linkId });
+              if (join) {
+                await trx(join.name).insert(
+                  linkIds.map((linkId) => ({ [join.joinColumn.name]: reactionId, [join.inverseJoinColumn.name]: linkId }))
+                );
+              }
             }
             if (reader.userId !== null) {
               const join = r.joinTable('user');
