@@ -79,10 +79,26 @@ const seed = async (env) => {
   const { createStrapi } = require('@strapi/strapi');
   const strapi = await createStrapi({ appDir: APP_DIR, distDir: path.join(APP_DIR, 'dist') }).load();
   try {
+    // Real-sized stories: the sample articles' text (headline, lead, dateline, body with a subheading and a quote).
+    const { SAMPLE_ARTICLES } = require(path.join(APP_DIR, 'dist/src/bootstrap/sample-content'));
+    const text = (value) => [{ type: 'text', text: value }];
     const articles = [];
     for (let i = 0; i < 100; i += 1) {
+      const sample = SAMPLE_ARTICLES[i % SAMPLE_ARTICLES.length];
       const doc = await strapi.documents('api::article.article').create({
-        data: { title: `Benchmark story ${i + 1}`, lead: 'A story written to be measured.', byline: 'Bench Desk', dateline: 'LOOPBACK' },
+        data: {
+          title: `${sample.title} (${i + 1})`,
+          lead: sample.lead,
+          category: sample.category,
+          byline: sample.byline,
+          dateline: sample.dateline,
+          body: [
+            ...sample.paragraphs.map((p) => ({ type: 'paragraph', children: text(p) })),
+            { type: 'heading', level: 2, children: text(sample.subheading) },
+            { type: 'quote', children: text(sample.quote) },
+            ...sample.closing.map((p) => ({ type: 'paragraph', children: text(p) })),
+          ],
+        },
         status: 'published',
       });
       articles.push(doc.documentId);
@@ -193,12 +209,14 @@ const pair = async (name, a, b) => {
   return { name, a: { label: a.label, ...summarise(resultsA) }, b: { label: b.label, ...summarise(resultsB) } };
 };
 
+// What a front page asks for: the list fields of 25 stories, with or without their tallies.
+const GRAPHQL_LIST_FIELDS = 'documentId title slug lead category byline dateline publishedAt';
+const GRAPHQL_TALLY_FIELDS = 'reactionTally { total mine counts { like dislike love funny angry sad wow } }';
+const graphqlQuery = (withTally) => `{ articles(pagination: { pageSize: 25 }) { ${GRAPHQL_LIST_FIELDS} ${withTally ? GRAPHQL_TALLY_FIELDS : ''} } }`;
 const graphqlRequest = (withTally) => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({
-    query: `{ articles(pagination: { pageSize: 25 }) { documentId title ${withTally ? 'reactionTally { total mine counts { like dislike love funny angry sad wow } }' : ''} } }`,
-  }),
+  body: JSON.stringify({ query: graphqlQuery(withTally) }),
 });
 
 const main = async () => {
@@ -303,6 +321,7 @@ const main = async () => {
       roundSeconds: ROUND_SECONDS,
       rounds: ROUNDS,
       connections: CONNECTIONS,
+      graphqlQueries: { without: graphqlQuery(false), with: graphqlQuery(true) },
       pairs: pairs.map((p, i) => ({ ...p, ratio: Number(goals[i].ratio.toFixed(3)), goal: goals[i].goal, met: goals[i].met(goals[i].ratio) })),
     };
     const file = path.join(APP_DIR, 'bench', `report-${report.database}${million ? '-1m' : ''}.json`);

@@ -30,28 +30,55 @@ const publishedOnlyQueries = (targets: Array<{ singularName: string; pluralName:
     )
   );
 
-// Types whose fields only read properties of an already authorised, already loaded tally.
+// Types whose fields only read properties of an already loaded tally.
 const PLAIN_TYPES = ['ReactionTally', 'ReactionCounts', 'ReactionKindInfo'];
 
+type FieldResolver = (parent: { documentId: string }, args: unknown, context: ResolverContext) => Promise<Tally>;
+
 /**
- * The GraphQL plugin wraps every field of every type in async auth/policy middleware. For the
- * tally's plain fields (25 articles x 11 fields per page) that wrapping costs more than the
- * tally itself, so they get graphql-js's default, synchronous property resolver back. The
- * fields that load or authorise (Article.reactionTally, queries, mutations) stay wrapped.
+ * Fixes a field's resolver so later wrapping leaves it alone: assignments are ignored.
+ *
+ * Both the GraphQL plugin (auth/policy middleware) and Apollo Server (per-field plugin hooks,
+ * added lazily on the first request because Strapi's root-args plugin listens to
+ * `willResolveField`, which only concerns root fields) wrap every field of every type. For a page
+ * of 25 articles that is 25 x 12 wrapped, instrumented calls for the tally: several times the
+ * cost of the tally's one query. The tally's plain fields keep graphql-js's synchronous default
+ * resolver and each target's `reactionTally` its own loader resolver. None of them has auth or
+ * policies (`auth: false`; the parent query was authorised); queries and mutations stay wrapped.
  */
-const unwrapPlainFields = (schema: GraphQLSchema) => {
+const pinResolver = (field: { resolve?: unknown }, resolve: FieldResolver | undefined) => {
+  Object.defineProperty(field, 'resolve', {
+    configurable: true,
+    enumerable: true,
+    get: () => resolve,
+    set: () => undefined,
+  });
+};
+
+const pinTallyResolvers = (schema: GraphQLSchema, tallyResolvers: Map<string, FieldResolver>) => {
   for (const name of PLAIN_TYPES) {
     const type = schema.getType(name);
     if (!(type instanceof GraphQLObjectType)) continue;
-    for (const field of Object.values(type.getFields())) field.resolve = undefined;
+    for (const field of Object.values(type.getFields())) pinResolver(field, undefined);
+  }
+  for (const [typeName, resolve] of tallyResolvers) {
+    const type = schema.getType(typeName);
+    const field = type instanceof GraphQLObjectType ? type.getFields().reactionTally : undefined;
+    if (field) pinResolver(field, resolve);
   }
   return schema;
 };
 
+const tallyResolver =
+  (strapi: Core.Strapi, targetUid: string): FieldResolver =>
+  (parent, _args, context) =>
+    loadTally(strapi, context.koaContext, targetUid, parent.documentId);
+
 export const registerGraphql = (strapi: Core.Strapi) => {
+  const tallyResolvers = () => new Map(getTargets(strapi).map((t) => [t.graphqlTypeName, tallyResolver(strapi, t.uid)]));
   const contentApi = strapi.plugin('graphql').service('content-api') as { buildSchema: () => GraphQLSchema };
   const buildSchema = contentApi.buildSchema.bind(contentApi);
-  contentApi.buildSchema = () => unwrapPlainFields(buildSchema());
+  contentApi.buildSchema = () => pinTallyResolvers(buildSchema(), tallyResolvers());
 
   const extension = strapi.plugin('graphql').service('extension');
   extension.shadowCRUD(REACTION_UID).disable();
@@ -60,13 +87,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
   extension.use(() => {
     const targets = getTargets(strapi);
     const targetResolvers = Object.fromEntries(
-      targets.map((target) => [
-        target.graphqlTypeName,
-        {
-          reactionTally: (parent: { documentId: string }, _args: unknown, context: ResolverContext): Promise<Tally> =>
-            loadTally(strapi, context.koaContext, target.uid, parent.documentId),
-        },
-      ])
+      targets.map((target) => [target.graphqlTypeName, { reactionTally: tallyResolver(strapi, target.uid) }])
     );
     return {
       typeDefs: buildTypeDefs(getKinds(strapi), targets),
