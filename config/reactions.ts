@@ -29,6 +29,8 @@ export default ({ env }: { env: Env }) => ({
   targets: ['api::article.article', 'api::video.video'],
   anonymous: env.bool('REACTIONS_ANONYMOUS', true),
   rateLimit: env.int('REACTIONS_RATE_LIMIT', 60),
+  // Shared counters for the write limit when several instances run (redis://host:6379); per instance when empty.
+  rateLimitRedisUrl: env('REACTIONS_RATE_LIMIT_REDIS_URL', ''),
   // Empty means "derive from APP_KEYS" (see src/api/reaction/services/readers.ts).
   tokenSecret: env('REACTOR_TOKEN_SECRET', ''),
   // Lets operators (and the benchmark) switch tally embedding off in article lists.

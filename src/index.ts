@@ -31,9 +31,14 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     registerReactionEvents(strapi);
+    await strapi.service('api::reaction.write-limit').init();
     await grantReaderPermissions(strapi);
     await createFirstAdmin(strapi);
     await configureContentManager(strapi);
     if (shouldSeed(strapi)) await seedSampleContent(strapi);
+  },
+
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await strapi.service('api::reaction.write-limit').close();
   },
 };

@@ -10,6 +10,7 @@ export type ReactionSettings = {
   targets: string[];
   anonymous: boolean;
   rateLimit: number;
+  rateLimitRedisUrl: string;
   tokenSecret: string;
   embedTallies: boolean;
 };

@@ -4,40 +4,84 @@
  * A reader (JWT user or reactor token) may write `rateLimit` times a minute. Because anyone can
  * mint a new anonymous token, one network address is also capped, at ten times the limit, so that
  * a newsroom office behind one address is not throttled as a single reader.
- * The counters live in this process's memory: with several instances each keeps its own.
+ *
+ * Counters live in this process's memory by default: with several instances each keeps its own.
+ * With REACTIONS_RATE_LIMIT_REDIS_URL they live in Redis and every instance shares them; if Redis
+ * becomes unreachable, each instance falls back to its own memory counters until it is back.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import Redis from 'ioredis';
 import type { Context } from 'koa';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { getSettings } from '../settings';
 import type { Reader } from './readers';
 
 const ADDRESS_FACTOR = 10;
 const WINDOW_SECONDS = 60;
 
-type Limiters = { points: number; perReader: RateLimiterMemory; perAddress: RateLimiterMemory };
+type Limiters = { points: number; perReader: RateLimiterAbstract; perAddress: RateLimiterAbstract };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let limiters: Limiters | null = null;
+  let redis: Redis | null = null;
+
+  const redisClient = (url: string): Redis => {
+    if (!redis) {
+      // No offline queue: while Redis is away, calls fail at once and the memory fallback answers.
+      redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+      redis.on('error', (error: Error) => strapi.log.warn(`Write limit: Redis unavailable (${error.message}); counting per instance`));
+    }
+    return redis;
+  };
+
+  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
+    const url = getSettings(strapi).rateLimitRedisUrl;
+    if (!url) return memory;
+    return new RateLimiterRedis({
+      storeClient: redisClient(url),
+      keyPrefix: `reactions:${keyPrefix}`,
+      points,
+      duration: WINDOW_SECONDS,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+  };
 
   // Built lazily and rebuilt when the configured rate changes (tests and operators may change it live).
   const getLimiters = (points: number): Limiters => {
     if (!limiters || limiters.points !== points) {
       limiters = {
         points,
-        perReader: new RateLimiterMemory({ keyPrefix: 'reaction-reader', points, duration: WINDOW_SECONDS }),
-        perAddress: new RateLimiterMemory({
-          keyPrefix: 'reaction-address',
-          points: points * ADDRESS_FACTOR,
-          duration: WINDOW_SECONDS,
-        }),
+        perReader: limiter('reader', points),
+        perAddress: limiter('address', points * ADDRESS_FACTOR),
       };
     }
     return limiters;
   };
 
   return {
+    /**
+     * Connects to Redis at start-up when configured, so the first writes are already counted in
+     * the shared store. Redis being down does not stop the CMS: the limit then counts per instance.
+     */
+    async init(): Promise<void> {
+      const url = getSettings(strapi).rateLimitRedisUrl;
+      if (!url) return;
+      const client = redisClient(url);
+      if (client.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          client.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 5000);
+        client.once('ready', done);
+      });
+    },
+
     /** Counts one write; throws 429 (and sets Retry-After) when the client is over its limit. */
     async consume(ctx: Context, reader: Reader): Promise<void> {
       const points = getSettings(strapi).rateLimit;
@@ -54,8 +98,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    reset(): void {
+    async close(): Promise<void> {
       limiters = null;
+      if (redis) {
+        const client = redis;
+        redis = null;
+        await client.quit().catch(() => client.disconnect());
+      }
     },
   };
 };
