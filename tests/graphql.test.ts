@@ -165,6 +165,12 @@ describe('errors', () => {
     }
   });
 
+  it('forged token on reactionTallies: UnauthorizedError 401, as over REST', async () => {
+    const id = await createArticle(app.strapi);
+    const res = await gql(url, `{ reactionTallies(documentIds: ["${id}"]) { total } }`, {}, { token: 'AAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' });
+    expect(errorOf(res)).toMatchObject({ status: 401, name: 'UnauthorizedError' });
+  });
+
   it('forged token: UnauthorizedError 401', async () => {
     const id = await createArticle(app.strapi);
     const res = await gql(url, REACT, { id, kind: 'like' }, { token: 'AAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' });

@@ -3,6 +3,8 @@
  * error in Strapi's envelope, the server healthy afterwards, and no stored data changed.
  */
 import request from 'supertest';
+import { createTestDatabase } from './helpers/database';
+import { startServerProcess } from './helpers/server-process';
 import { startTestApp, type TestApp } from './helpers/strapi';
 import { createArticle, newAnonymousReader } from './helpers/content';
 
@@ -317,4 +319,37 @@ it('answers 1000+ hostile requests without a 5xx, each error in the envelope, an
   expect(tally.body.data).toMatchObject({ total: 1, mine: 'love' });
   const write = await request(app.url).put(`/api/articles/${articleId}/reactions`).set('X-Reactor-Token', validToken).send({ data: { kind: 'wow' } });
   expect(write.status).toBe(200);
+});
+
+// Under jest, a zlib failure reaches Strapi as an error stripped of its code, so bodies with a
+// false Content-Encoding are checked against Strapi running as a real process, as deployed.
+it('answers bodies that cannot be read (false compression, multipart without boundary) with 400', async () => {
+  const database = await createTestDatabase('hostile-bodies');
+  const server = await startServerProcess({ ...database.env, SEED_SAMPLE_CONTENT: 'true' });
+  try {
+    const list = (await (await fetch(`${server.url}/api/articles?fields[0]=title`)).json()) as { data: Array<{ documentId: string }> };
+    const reactionPath = `/api/articles/${list.data[0].documentId}/reactions`;
+    const attempts: Array<[string, string, Record<string, string>, string]> = [];
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      for (const [method, target] of [['PUT', reactionPath], ['POST', '/graphql'], ['POST', '/api/auth/local']]) {
+        attempts.push([method, target, { 'Content-Type': 'application/json', 'Content-Encoding': encoding }, '{"data": {"kind": "like"}}']);
+      }
+    }
+    attempts.push(['PUT', reactionPath, { 'Content-Type': 'multipart/form-data' }, '--x\r\n\r\nlike']);
+    attempts.push(['POST', '/api/auth/local', { 'Content-Type': 'multipart/form-data' }, '--x\r\n\r\nlike']);
+    for (const [method, target, headers, body] of attempts) {
+      const res = await fetch(`${server.url}${target}`, { method, headers, body });
+      const payload = (await res.json()) as { data?: unknown; error?: { status: number; name: string }; errors?: Array<{ extensions?: { error?: { status: number } } }> };
+      expect([target, headers['Content-Encoding'] ?? headers['Content-Type'], res.status]).toEqual([target, headers['Content-Encoding'] ?? headers['Content-Type'], 400]);
+      const status = payload.error?.status ?? payload.errors?.[0]?.extensions?.error?.status;
+      expect(status).toBe(400);
+    }
+    const after = (await (await fetch(`${server.url}${reactionPath}`)).json()) as { data: { total: number } };
+    const before = list.data.length > 0;
+    expect(before).toBe(true);
+    expect(typeof after.data.total).toBe('number');
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
 });

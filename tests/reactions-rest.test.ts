@@ -243,6 +243,12 @@ describe('errors', () => {
     expect((await getTally(url, id, reader)).body.data.mine).toBe('like');
   });
 
+  it('says why a token is refused', async () => {
+    const res = await putReaction(url, id, 'love', { token: 'garbage' });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/reactor token/i);
+  });
+
   it('refuses an invalid JWT with 401', async () => {
     const res = await request(url).put(`/api/articles/${id}/reactions`).set('Authorization', 'Bearer not.a.jwt').send({ data: { kind: 'like' } });
     expectEnvelope(res, 401, 'UnauthorizedError');
@@ -263,6 +269,13 @@ describe('GET /api/reaction-tallies', () => {
     expect(res.body.data[0]).toMatchObject({ total: 1, mine: 'sad' });
     expect(res.body.data[1]).toMatchObject({ total: 0, mine: null });
     expect(res.body.data[2].counts.wow).toBe(1);
+  });
+
+  it('leaves out ids that cannot name a document, like unknown ones', async () => {
+    const [a] = await createArticles(app.strapi, 1);
+    const res = await request(url).get(`/api/reaction-tallies?documentIds=no.pe,${a},${encodeURIComponent("' OR 1=1")}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((t: { documentId: string }) => t.documentId)).toEqual([a]);
   });
 
   it('refuses more than 100 ids and a missing list with 400', async () => {
@@ -370,6 +383,16 @@ describe('rate limit and anonymous switch', () => {
   afterEach(() => {
     app.strapi.config.set('reactions.rateLimit', 0);
     app.strapi.config.set('reactions.anonymous', true);
+  });
+
+  it('counts the write that issues the token', async () => {
+    const id = await createArticle(app.strapi);
+    app.strapi.config.set('reactions.rateLimit', 2);
+    const first = await putReaction(url, id, 'like');
+    expect(first.status).toBe(201);
+    const reader = { token: first.headers['x-reactor-token'] as string };
+    expect((await putReaction(url, id, 'love', reader)).status).toBe(200);
+    expect((await putReaction(url, id, 'wow', reader)).status).toBe(429);
   });
 
   it('answers 429 with Retry-After past the configured writes per minute, REST and GraphQL together', async () => {

@@ -419,8 +419,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           r.targetType,
           r.targetDocumentId,
         ]);
-        for (const row of rows) {
-          await service.unlink(trx, Number(row.id));
+        for (const row of rows) await service.unlink(trx, Number(row.id));
+        // Counter rows in one global order (document, then kind), as every other write takes them.
+        const ordered = [...rows].sort((a, b) =>
+          `${a[r.targetType]}\u0000${a[r.targetDocumentId]}\u0000${a[r.kind]}` <
+          `${b[r.targetType]}\u0000${b[r.targetDocumentId]}\u0000${b[r.kind]}`
+            ? -1
+            : 1
+        );
+        for (const row of ordered) {
           await adjustCounters(trx, String(row[r.targetType]), String(row[r.targetDocumentId]), [
             { kind: String(row[r.kind]), delta: -1 },
           ]);

@@ -117,6 +117,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.cookies.set(TOKEN_COOKIE, reader.issuedToken, { ...cookieOptions(ctx), maxAge: ONE_YEAR_MS });
     },
 
+    /** A client address as the write limit keeps it: a keyed hash, never the address itself. */
+    addressKey(address: string): string {
+      return hmac('address', address).subarray(0, 18).toString('base64url');
+    },
+
     /** Forgets the derived secret, for tests that change REACTOR_TOKEN_SECRET at run time. */
     resetSecret(): void {
       secret = null;

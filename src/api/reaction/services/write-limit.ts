@@ -88,8 +88,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!points || points <= 0) return;
       const { perReader, perAddress } = getLimiters(points);
       try {
-        await perAddress.consume(ctx.ip || 'unknown');
-        if (!reader.issuedToken) await perReader.consume(reader.key);
+        // The address is stored only as a keyed hash (the limiter's keys may live in Redis).
+        await perAddress.consume(strapi.service('api::reaction.readers').addressKey(ctx.ip || 'unknown'));
+        // A reader's first write (the one that mints its token) counts too.
+        await perReader.consume(reader.key);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
