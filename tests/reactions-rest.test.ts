@@ -368,6 +368,20 @@ describe('concurrency', () => {
     expect(tally.mine).toBe(rows[0]?.kind ?? null);
   });
 
+  it('keeps no reaction of an article deleted in the middle of a burst of writes', async () => {
+    const id = await createArticle(app.strapi);
+    const other = await createArticle(app.strapi);
+    const readers = [];
+    for (let i = 0; i < 30; i += 1) readers.push(await newAnonymousReader(url, other, 'like'));
+    const writes = readers.map((reader, i) => putReaction(url, id, KINDS[i % 7], reader));
+    const deletion = app.strapi.documents('api::article.article').delete({ documentId: id });
+    const responses = await Promise.all(writes);
+    await deletion;
+    expect(responses.every((res) => [200, 201, 404].includes(res.status))).toBe(true);
+    expect(await storedRows(app.strapi, id)).toHaveLength(0);
+    expect(await app.strapi.db.connection('reaction_counters').where('target_document_id', id)).toHaveLength(0);
+  });
+
   it('50 identical concurrent PUTs from one signed-in reader store one row', async () => {
     const id = await createArticle(app.strapi);
     const { jwt } = await registerUser(url);

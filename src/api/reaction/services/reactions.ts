@@ -125,14 +125,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return target;
   };
 
-  /** The rows of a document's versions: whether it is published, and which row the admin relation links to. */
-  const findVersions = async (target: Target, documentId: string) => {
+  /**
+   * The rows of a document's versions: whether it is published, and which rows the admin relation
+   * links to. With `lock` (inside a write transaction on PostgreSQL) the rows are held FOR SHARE,
+   * so a concurrent delete of the document waits for the write and then purges its reaction.
+   */
+  const findVersions = async (target: Target, documentId: string, { lock = false } = {}) => {
     const { table, column } = columnsOf(target.uid);
-    const rows: Row[] = await read((db) =>
-      db(table)
+    const rows: Row[] = await read((db) => {
+      const query = db(table)
         .select('id', `${column('publishedAt')} as published_at`, `${column('locale')} as locale`)
-        .where(column('documentId'), documentId)
-    );
+        .where(column('documentId'), documentId);
+      return lock && isPostgres(strapi) ? query.forShare() : query;
+    });
     const isPublished = (row: Row) => row.published_at !== null && row.published_at !== undefined;
     const published = rows.some(isPublished);
     // The relation links one locale's draft and published rows (the locale published first), as the
@@ -294,13 +299,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async set(targetUid: string, documentId: string, reader: Reader, kind: string): Promise<SetResult> {
       assertKind(kind);
       const target = requireTarget(targetUid);
-      const { published, linkIds } = await findVersions(target, documentId);
-      if (!published) throw notFound(target);
       const r = reactionTable();
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
 
       const outcome = await strapi.db.transaction(async ({ trx }) => {
         await lockReader(trx, target.uid, documentId, reader.key);
+        let linkIds: number[] | null = null;
         // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
         // remove the row between our INSERT and SELECT; then the loop tries again.
         for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -318,6 +322,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             .onConflict([r.targetType, r.targetDocumentId, r.readerKey])
             .ignore()
             .returning(['id']);
+          // Checked inside the transaction, after its first write (which takes SQLite's write lock):
+          // a concurrent delete of the document either comes first (404, nothing kept) or waits for
+          // this write and then purges it. An unpublished document rolls the insert back.
+          if (linkIds === null) {
+            const versions = await findVersions(target, documentId, { lock: true });
+            if (!versions.published) throw notFound(target);
+            linkIds = versions.linkIds;
+          }
           if (inserted.length > 0) {
             const reactionId = Number(inserted[0].id ?? inserted[0]);
             if (target.relationAttribute && linkIds.length > 0) {
