@@ -142,8 +142,10 @@ export const configureReactionViews = async (strapi: Core.Strapi) => {
   if (!service || !contentType) return;
   const current = await service.findConfiguration(contentType);
   const attributeNames = Object.keys(schemaOf(strapi, REACTION_UID).attributes);
-  const { settings, metadatas, layouts } = buildReactionConfiguration(current, attributeNames);
-  await service.updateConfiguration(contentType, { settings, metadatas, layouts });
+  const wanted = buildReactionConfiguration(current, attributeNames);
+  const unchanged = JSON.stringify(wanted) === JSON.stringify({ settings: current.settings, metadatas: current.metadatas, layouts: current.layouts });
+  // A start-up write only when the stored views differ (first start, or edited by hand).
+  if (!unchanged) await service.updateConfiguration(contentType, wanted);
 };
 
 export const configureContentManager = async (strapi: Core.Strapi) => {

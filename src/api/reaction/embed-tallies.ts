@@ -8,13 +8,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { getSettings, getTargets } from './settings';
+import { getSettings, getTargets, isApiTokenCaller } from './settings';
 
 type Entry = { documentId?: unknown; reactionTally?: unknown };
 type Controller = Record<string, (ctx: Context, next?: unknown) => unknown>;
-
-const isApiToken = (ctx: Context) =>
-  (ctx.state.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name === 'api-token';
 
 export const registerTallyEmbedding = (strapi: Core.Strapi) => {
   const addTallies = async (uid: string, ctx: Context, response: unknown) => {
@@ -24,12 +21,7 @@ export const registerTallyEmbedding = (strapi: Core.Strapi) => {
       (entry): entry is Entry & { documentId: string } => typeof entry?.documentId === 'string'
     );
     if (entries.length === 0) return response;
-    let reader = null;
-    try {
-      reader = strapi.service('api::reaction.readers').identify(ctx, { issue: false });
-    } catch {
-      // A bad reactor token does not break Strapi's own endpoints: the page is served without `mine`.
-    }
+    const reader = strapi.service('api::reaction.readers').readerIfValid(ctx);
     const tallies = await strapi.service('api::reaction.reactions').tallies(
       uid,
       entries.map((entry) => entry.documentId),
@@ -40,7 +32,7 @@ export const registerTallyEmbedding = (strapi: Core.Strapi) => {
   };
 
   const publishedOnly = (ctx: Context) => {
-    if (isApiToken(ctx) || ctx.query.status === undefined || ctx.query.status === 'published') return;
+    if (isApiTokenCaller(ctx.state) || ctx.query.status === undefined || ctx.query.status === 'published') return;
     ctx.query = { ...ctx.query, status: 'published' };
   };
 

@@ -53,7 +53,23 @@ export const assertValidKinds = (kinds: KindInfo[]): void => {
   }
 };
 
+/** Whether the caller authenticated with an API token (trusted tools, e.g. previews), not as a reader. */
+export const isApiTokenCaller = (state: { auth?: unknown } | undefined): boolean =>
+  (state?.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name === 'api-token';
+
+// Targets are fixed once content types are loaded; built once per instance, not on every request.
+const targetsByInstance = new WeakMap<Core.Strapi, Target[]>();
+
 export const getTargets = (strapi: Core.Strapi): Target[] => {
+  let targets = targetsByInstance.get(strapi);
+  if (!targets) {
+    targets = buildTargets(strapi);
+    targetsByInstance.set(strapi, targets);
+  }
+  return targets;
+};
+
+const buildTargets = (strapi: Core.Strapi): Target[] => {
   const reaction = strapi.contentType(REACTION_UID);
   return getSettings(strapi).targets.map((uid) => {
     const contentType = strapi.contentTypes[uid as UID.ContentType];

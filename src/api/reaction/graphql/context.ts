@@ -27,11 +27,7 @@ const stateOf = (ctx: Context): RequestState => {
 export const readerFor = (strapi: Core.Strapi, ctx: Context): Reader | null => {
   const state = stateOf(ctx);
   if (state.reader === undefined) {
-    try {
-      state.reader = strapi.service('api::reaction.readers').identify(ctx, { issue: false });
-    } catch {
-      state.reader = null;
-    }
+    state.reader = strapi.service('api::reaction.readers').readerIfValid(ctx);
   }
   return state.reader ?? null;
 };

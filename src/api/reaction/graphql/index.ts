@@ -4,7 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { COUNTER_UID, REACTION_UID, getKinds, getTargets } from '../settings';
+import { COUNTER_UID, REACTION_UID, getKinds, getTargets, isApiTokenCaller } from '../settings';
 import type { Tally } from '../services/reactions';
 import { loadTally, type ResolverContext } from './context';
 import { buildMutations } from './mutations';
@@ -15,8 +15,7 @@ type Resolve = (parent: unknown, args: Record<string, unknown>, context: Resolve
 
 /** As over REST: the public and signed-in readers only see published versions; API tokens may ask for drafts. */
 const publishedOnly = (resolve: Resolve, parent: unknown, args: Record<string, unknown>, context: ResolverContext, info: unknown) => {
-  const strategy = (context.state.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name;
-  const status = strategy === 'api-token' ? args.status : 'published';
+  const status = isApiTokenCaller(context.state) ? args.status : 'published';
   return resolve(parent, { ...args, ...(status === undefined ? {} : { status }) }, context, info);
 };
 

@@ -363,7 +363,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError('The reaction changed too often at once; try again');
       });
 
-      const tally = (await service.tallies(target.uid, [documentId], { ...reader, issuedToken: null })).get(documentId) as Tally;
+      // The reader's own kind is what was just written; only the counters need reading.
+      const tally = { ...((await service.tallies(target.uid, [documentId])).get(documentId) as Tally), mine: kind };
       if (outcome.changed) {
         emit(outcome.created ? REACTION_EVENTS.created : REACTION_EVENTS.updated, {
           target: target.uid,
@@ -398,7 +399,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           return kind;
         });
       }
-      const tally = (await service.tallies(target.uid, [documentId], { ...reader, issuedToken: null })).get(documentId) as Tally;
+      // After a clear the reader has no reaction: only the counters need reading.
+      const tally = (await service.tallies(target.uid, [documentId])).get(documentId) as Tally;
       if (previousKind !== null) {
         emit(REACTION_EVENTS.deleted, {
           target: target.uid,

@@ -6,7 +6,7 @@ import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { getSettings } from '../settings';
+import { getSettings, isApiTokenCaller } from '../settings';
 
 export type Reader = {
   /** HMAC of the identity; the only form in which a reader is stored. */
@@ -69,7 +69,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     signed: false,
   });
 
-  return {
+  const service = {
     /**
      * Identifies the caller. With `issue`, an anonymous caller without a token gets a fresh one
      * (see `deliverToken`); without it, an unidentified caller is `null`.
@@ -82,8 +82,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // users-permissions ignores an Authorization header it cannot parse; a reader who meant to
       // sign in must not silently become anonymous.
-      const strategy = (ctx.state?.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name;
-      if (ctx.get('authorization') && strategy !== 'api-token') {
+      if (ctx.get('authorization') && !isApiTokenCaller(ctx.state)) {
         throw new errors.UnauthorizedError('Invalid Authorization header: send "Bearer <jwt>"');
       }
       if (!getSettings(strapi).anonymous) {
@@ -110,6 +109,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /**
+     * The reader for tallies embedded in Strapi's own responses (REST lists, GraphQL fields):
+     * there a token this server did not sign only hides `mine`, rather than failing the page.
+     */
+    readerIfValid(ctx: Context): Reader | null {
+      try {
+        return service.identify(ctx, { issue: false });
+      } catch {
+        return null;
+      }
+    },
+
     /** Sends a newly issued token back, as the contract says: header and httpOnly cookie. */
     deliverToken(ctx: Context, reader: Reader): void {
       if (!reader.issuedToken) return;
@@ -121,10 +132,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     addressKey(address: string): string {
       return hmac('address', address).subarray(0, 18).toString('base64url');
     },
-
-    /** Forgets the derived secret, for tests that change REACTOR_TOKEN_SECRET at run time. */
-    resetSecret(): void {
-      secret = null;
-    },
   };
+
+  return service;
 };
