@@ -98,8 +98,12 @@ const dismissAnnouncements = async () => {
   await banner.waitFor({ state: 'detached' });
 };
 
-/** The README's picture: the article's edit view with its Reactions panel. */
+/**
+ * The README's picture: the article's edit view with its Reactions panel. Written when missing or
+ * with UPDATE_DOCS_SCREENSHOT=true, so a test run leaves the committed picture alone.
+ */
 const saveReadmeScreenshot = async () => {
+  if (fs.existsSync(README_SCREENSHOT) && process.env.UPDATE_DOCS_SCREENSHOT !== 'true') return;
   await page.setViewportSize({ width: 1280, height: 900 });
   const title = await page.locator('main h1').first().boundingBox();
   const aside = await page.locator('aside').filter({ has: page.getByTestId('reactions-panel') }).boundingBox();
