@@ -29,6 +29,8 @@ export default ({ env }: { env: Env }) => ({
   targets: ['api::article.article', 'api::video.video'],
   anonymous: env.bool('REACTIONS_ANONYMOUS', true),
   rateLimit: env.int('REACTIONS_RATE_LIMIT', 60),
+  // New anonymous readers one address (an IPv6 /64 counts as one) may create per minute; 0 = off.
+  newReadersPerAddress: env.int('REACTIONS_NEW_READERS_PER_ADDRESS', 30),
   // Shared counters for the write limit when several instances run (redis://host:6379); per instance when empty.
   rateLimitRedisUrl: env('REACTIONS_RATE_LIMIT_REDIS_URL', ''),
   // Empty means "derive from APP_KEYS" (see src/api/reaction/services/readers.ts).

@@ -11,7 +11,7 @@ import { createArticle, newAnonymousReader } from './helpers/content';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEnv } = require('../scripts/ensure-env.js') as {
-  ensureEnv: (dir: string) => { created: boolean; added: string[] };
+  ensureEnv: (dir: string, env?: Record<string, string>) => { created: boolean; added: string[] };
 };
 
 let app: TestApp;
@@ -130,18 +130,20 @@ describe('sample content', () => {
 describe('.env generation', () => {
   it('creates .env with every secret when missing, and keeps an existing one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reactions-env-'));
+    // A shell with no secrets of its own (this process has the test secrets in its environment).
+    const shell = { NODE_ENV: 'development' };
     try {
-      const created = ensureEnv(dir);
+      const created = ensureEnv(dir, shell);
       expect(created.created).toBe(true);
       const text = fs.readFileSync(path.join(dir, '.env'), 'utf8');
       for (const key of ['APP_KEYS', 'API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'ENCRYPTION_KEY']) {
         expect(text).toMatch(new RegExp(`^${key}=\\S{16,}`, 'm'));
       }
-      expect(ensureEnv(dir).added).toEqual([]);
+      expect(ensureEnv(dir, shell).added).toEqual([]);
       expect(fs.readFileSync(path.join(dir, '.env'), 'utf8')).toBe(text);
 
       fs.writeFileSync(path.join(dir, '.env'), 'JWT_SECRET=mine\nPORT=4000\n');
-      const completed = ensureEnv(dir);
+      const completed = ensureEnv(dir, shell);
       expect(completed.created).toBe(false);
       expect(completed.added).not.toContain('JWT_SECRET');
       const kept = fs.readFileSync(path.join(dir, '.env'), 'utf8');

@@ -38,6 +38,7 @@ const sampleReader = (n: number): Reader => ({
   type: 'anonymous',
   userId: null,
   issuedToken: null,
+  isNew: false,
 });
 
 const addReactions = async (strapi: Core.Strapi, uid: string, documentId: string, reactions: Record<string, number>) => {

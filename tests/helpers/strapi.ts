@@ -22,6 +22,7 @@ export const TEST_ENV: Record<string, string> = {
   TRANSFER_TOKEN_SALT: 'test-transfer-token-salt',
   ENCRYPTION_KEY: 'test-encryption-key',
   REACTIONS_RATE_LIMIT: '0',
+  REACTIONS_NEW_READERS_PER_ADDRESS: '0',
   SEED_SAMPLE_CONTENT: 'false',
 };
 

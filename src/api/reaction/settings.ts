@@ -10,6 +10,7 @@ export type ReactionSettings = {
   targets: string[];
   anonymous: boolean;
   rateLimit: number;
+  newReadersPerAddress: number;
   rateLimitRedisUrl: string;
   tokenSecret: string;
   embedTallies: boolean;
@@ -55,7 +56,10 @@ export const assertValidKinds = (kinds: KindInfo[]): void => {
 
 /** Whether the caller authenticated with an API token (trusted tools, e.g. previews), not as a reader. */
 export const isApiTokenCaller = (state: { auth?: unknown } | undefined): boolean =>
-  (state?.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name === 'api-token';
+  API_TOKEN_STRATEGIES.has(String((state?.auth as { strategy?: { name?: string } } | undefined)?.strategy?.name));
+
+// Strapi 5.54 names the content API's token strategy 'content-api-token'; earlier 5.x 'api-token'.
+const API_TOKEN_STRATEGIES = new Set(['content-api-token', 'api-token']);
 
 // Targets are fixed once content types are loaded; built once per instance, not on every request.
 const targetsByInstance = new WeakMap<Core.Strapi, Target[]>();

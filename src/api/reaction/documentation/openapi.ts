@@ -164,7 +164,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
           example ? `Example: \`PUT ${example}\` with \`{ "data": { "kind": "${kinds[0]}" } }\`.` : ''
         }`,
       ].join('\n'),
-      license: { name: 'MIT' },
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'This server' }],
     tags: [

@@ -48,13 +48,16 @@ export const formatGraphqlError = (formatted: GraphQLFormattedError, error: unkn
 
   const code = String(formatted.extensions?.code ?? '');
   if (CLIENT_ERROR_CODES.has(code) || (original instanceof GraphQLError && !original.originalError)) {
-    // Query syntax, unknown fields, bad enum values, depth limit: the client's mistake, a 400 over REST.
+    // Query syntax, unknown fields, bad enum values, depth and cost limits: the client's mistake, a 400 over REST.
+    // (graphql-armor's limits prefix their messages with "Syntax Error", which they are not.)
+    const message = code === 'GRAPHQL_VALIDATION_FAILED' ? formatted.message.replace(/^Syntax Error: /, '') : formatted.message;
     return {
       ...formatted,
+      message,
       extensions: {
         ...formatted.extensions,
         code: code || 'BAD_USER_INPUT',
-        error: { status: 400, name: 'ValidationError', message: formatted.message, details: {} },
+        error: { status: 400, name: 'ValidationError', message, details: {} },
       },
     };
   }

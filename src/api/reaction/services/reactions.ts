@@ -23,6 +23,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
 import { COUNTER_UID, REACTION_UID, findTarget, getKindKeys, getTargets, type Target } from '../settings';
+import { redactReaderSecrets } from '../redact-errors';
 import type { Reader } from './readers';
 
 export type Tally = {
@@ -194,6 +195,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     await trx.raw('select pg_advisory_xact_lock(?)', [lockId.toString()]);
   };
 
+  /** Runs a reader's database work; an unexpected error leaves without the reader's key or token. */
+  const withReader = async <T>(reader: Reader, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw redactReaderSecrets(error, [reader.key, reader.issuedToken]);
+    }
+  };
+
   const emit = (event: string, payload: Record<string, unknown>) => {
     // Events never carry the reader's identity: only what a cache needs to revalidate.
     void strapi.eventHub.emit(event, payload);
@@ -233,7 +243,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         tally.counts[kind] = count;
         tally.total += count;
       }
-      if (reader && !reader.issuedToken) {
+      if (reader && !reader.isNew) {
         const r = reactionTable();
         const mine: Row[] = await read((db) =>
           db(r.table)
@@ -302,7 +312,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const r = reactionTable();
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
 
-      const outcome = await strapi.db.transaction(async ({ trx }) => {
+      const outcome = await withReader(reader, () => strapi.db.transaction(async ({ trx }) => {
         await lockReader(trx, target.uid, documentId, reader.key);
         let linkIds: number[] | null = null;
         // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
@@ -361,7 +371,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           return { created: false, changed: true, previousKind };
         }
         throw new errors.ApplicationError('The reaction changed too often at once; try again');
-      });
+      }));
 
       // The reader's own kind is what was just written; only the counters need reading.
       const tally = { ...((await service.tallies(target.uid, [documentId])).get(documentId) as Tally), mine: kind };
@@ -384,8 +394,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!published) throw notFound(target);
       const r = reactionTable();
       let previousKind: string | null = null;
-      if (!reader.issuedToken) {
-        previousKind = await strapi.db.transaction(async ({ trx }) => {
+      if (!reader.isNew) {
+        previousKind = await withReader(reader, () => strapi.db.transaction(async ({ trx }) => {
           await lockReader(trx, target.uid, documentId, reader.key);
           const removed = await deleteReturning(
             trx,
@@ -397,7 +407,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const kind = String(removed[0][r.kind]);
           await adjustCounters(trx, target.uid, documentId, [{ kind, delta: -1 }]);
           return kind;
-        });
+        }));
       }
       // After a clear the reader has no reaction: only the counters need reading.
       const tally = (await service.tallies(target.uid, [documentId])).get(documentId) as Tally;

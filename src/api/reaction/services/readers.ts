@@ -15,6 +15,8 @@ export type Reader = {
   userId: number | null;
   /** Set when this request minted a new anonymous token that must be sent back. */
   issuedToken: string | null;
+  /** A reader minted by this request that has not written yet: it has no reactions to read or clear. */
+  isNew: boolean;
 };
 
 export const TOKEN_HEADER = 'x-reactor-token';
@@ -23,33 +25,54 @@ const TOKEN_PATTERN = /^([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{32})$/;
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  let secret: Buffer | null = null;
+  let secrets: Buffer[] | null = null;
 
-  // REACTOR_TOKEN_SECRET when set; otherwise a key derived from APP_KEYS, so a fresh clone needs no extra secret.
-  const getSecret = (): Buffer => {
-    if (secret) return secret;
-    const configured = getSettings(strapi).tokenSecret;
+  /**
+   * REACTOR_TOKEN_SECRET may list several secrets (comma-separated) for rotation: the first signs
+   * new tokens, every one verifies. Empty: one key derived from APP_KEYS, so a fresh clone needs
+   * no extra secret.
+   */
+  const getSecrets = (): Buffer[] => {
+    if (secrets) return secrets;
+    const configured = getSettings(strapi)
+      .tokenSecret.split(',')
+      .map((value) => value.trim())
+      .filter(Boolean);
     const appKeys = (strapi.config.get('server.app.keys') as string[] | undefined) ?? [];
-    const material = configured || appKeys.join(',');
-    if (!material) throw new Error('Set REACTOR_TOKEN_SECRET or APP_KEYS to sign reactor tokens');
-    secret = crypto.createHash('sha256').update(`reactor-token-secret:${material}`).digest();
-    return secret;
+    const materials = configured.length > 0 ? configured : appKeys.length > 0 ? [appKeys.join(',')] : [];
+    if (materials.length === 0) throw new Error('Set REACTOR_TOKEN_SECRET or APP_KEYS to sign reactor tokens');
+    secrets = materials.map((material) => crypto.createHash('sha256').update(`reactor-token-secret:${material}`).digest());
+    return secrets;
   };
 
-  const hmac = (purpose: string, value: string): Buffer =>
-    crypto.createHmac('sha256', getSecret()).update(`${purpose}:${value}`).digest();
+  const hmac = (secret: Buffer, purpose: string, value: string): Buffer =>
+    crypto.createHmac('sha256', secret).update(`${purpose}:${value}`).digest();
 
-  const signature = (tokenId: string): string => hmac('reactor-token', tokenId).subarray(0, 24).toString('base64url');
+  const signature = (secret: Buffer, tokenId: string): string =>
+    hmac(secret, 'reactor-token', tokenId).subarray(0, 24).toString('base64url');
 
-  const readerKey = (subject: string): string => hmac('reader', subject).toString('base64url');
+  const readerKey = (secret: Buffer, subject: string): string => hmac(secret, 'reader', subject).toString('base64url');
 
-  /** Returns the token id when the token carries this server's signature, otherwise null. */
-  const verifyToken = (token: string): string | null => {
+  /**
+   * A token's reader key is hashed with the secret that signed it, so rotating secrets keeps every
+   * live token's reactions. Signed-in readers' keys use the last listed secret (the oldest): keep
+   * it listed while their stored reactions should keep their reader.
+   */
+  const userKey = (userId: number): string => {
+    const all = getSecrets();
+    return readerKey(all[all.length - 1], `user:${userId}`);
+  };
+
+  /** The secret that signed this token, or null when none of ours did. */
+  const verifyToken = (token: string): { tokenId: string; secret: Buffer } | null => {
     const match = TOKEN_PATTERN.exec(token);
     if (!match) return null;
-    const expected = Buffer.from(signature(match[1]));
     const actual = Buffer.from(match[2]);
-    return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) ? match[1] : null;
+    for (const secret of getSecrets()) {
+      const expected = Buffer.from(signature(secret, match[1]));
+      if (expected.length === actual.length && crypto.timingSafeEqual(expected, actual)) return { tokenId: match[1], secret };
+    }
+    return null;
   };
 
   const presentedToken = (ctx: Context): { token: string; fromCookie: boolean } | null => {
@@ -78,7 +101,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     identify(ctx: Context, { issue }: { issue: boolean }): Reader | null {
       const user = ctx.state?.user as { id?: number } | undefined;
       if (user?.id) {
-        return { key: readerKey(`user:${user.id}`), type: 'user', userId: user.id, issuedToken: null };
+        return { key: userKey(user.id), type: 'user', userId: user.id, issuedToken: null, isNew: false };
       }
       // users-permissions ignores an Authorization header it cannot parse; a reader who meant to
       // sign in must not silently become anonymous.
@@ -91,21 +114,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const presented = presentedToken(ctx);
       if (presented) {
-        const tokenId = verifyToken(presented.token);
-        if (!tokenId) {
+        const verified = verifyToken(presented.token);
+        if (!verified) {
           // Drop a bad cookie so the browser's next request starts afresh instead of failing forever.
           if (presented.fromCookie) ctx.cookies.set(TOKEN_COOKIE, '', { ...cookieOptions(ctx), maxAge: 0 });
           throw new errors.UnauthorizedError('Invalid reactor token: it was not issued by this server');
         }
-        return { key: readerKey(`anon:${tokenId}`), type: 'anonymous', userId: null, issuedToken: null };
+        return { key: readerKey(verified.secret, `anon:${verified.tokenId}`), type: 'anonymous', userId: null, issuedToken: null, isNew: false };
       }
       if (!issue) return null;
       const tokenId = crypto.randomBytes(18).toString('base64url');
+      const [signing] = getSecrets();
       return {
-        key: readerKey(`anon:${tokenId}`),
+        key: readerKey(signing, `anon:${tokenId}`),
         type: 'anonymous',
         userId: null,
-        issuedToken: `${tokenId}.${signature(tokenId)}`,
+        issuedToken: `${tokenId}.${signature(signing, tokenId)}`,
+        isNew: true,
       };
     },
 
@@ -130,7 +155,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A client address as the write limit keeps it: a keyed hash, never the address itself. */
     addressKey(address: string): string {
-      return hmac('address', address).subarray(0, 18).toString('base64url');
+      return hmac(getSecrets()[0], 'address', address).subarray(0, 18).toString('base64url');
     },
   };
 

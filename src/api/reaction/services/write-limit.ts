@@ -5,6 +5,9 @@
  * mint a new anonymous token, one network address is also capped, at ten times the limit, so that
  * a newsroom office behind one address is not throttled as a single reader.
  *
+ * Anonymous readers cost nothing to create, so one address (an IPv6 /64 counts as one) may create
+ * at most `newReadersPerAddress` of them a minute: the write that would mint one more gets 429.
+ *
  * Counters live in this process's memory by default: with several instances each keeps its own.
  * With REACTIONS_RATE_LIMIT_REDIS_URL they live in Redis and every instance shares them; if Redis
  * becomes unreachable, each instance falls back to its own memory counters until it is back.
@@ -14,6 +17,7 @@ import { errors } from '@strapi/utils';
 import Redis from 'ioredis';
 import type { Context } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { addressUnit } from '../client-address';
 import { getSettings } from '../settings';
 import type { Reader } from './readers';
 
@@ -21,9 +25,11 @@ const ADDRESS_FACTOR = 10;
 const WINDOW_SECONDS = 60;
 
 type Limiters = { points: number; perReader: RateLimiterAbstract; perAddress: RateLimiterAbstract };
+type NewReaderLimiter = { points: number; perAddress: RateLimiterAbstract };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let limiters: Limiters | null = null;
+  let newReaders: NewReaderLimiter | null = null;
   let redis: Redis | null = null;
 
   const redisClient = (url: string): Redis => {
@@ -61,6 +67,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return limiters;
   };
 
+  const getNewReaderLimiter = (points: number): NewReaderLimiter => {
+    if (!newReaders || newReaders.points !== points) newReaders = { points, perAddress: limiter('new-readers', points) };
+    return newReaders;
+  };
+
+  const refuse = (ctx: Context, rejection: unknown, message: string): never => {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    ctx.set('Retry-After', String(retryAfter));
+    throw new errors.RateLimitError(message, { retryAfter });
+  };
+
+  // The address is only ever stored as a keyed hash (the limiter's keys may live in Redis).
+  const addressKeyOf = (ctx: Context) => strapi.service('api::reaction.readers').addressKey(addressUnit(ctx.ip)) as string;
+
   return {
     /**
      * Connects to Redis at start-up when configured, so the first writes are already counted in
@@ -88,20 +109,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!points || points <= 0) return;
       const { perReader, perAddress } = getLimiters(points);
       try {
-        // The address is stored only as a keyed hash (the limiter's keys may live in Redis).
-        await perAddress.consume(strapi.service('api::reaction.readers').addressKey(ctx.ip || 'unknown'));
+        await perAddress.consume(addressKeyOf(ctx));
         // A reader's first write (the one that mints its token) counts too.
         await perReader.consume(reader.key);
       } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        ctx.set('Retry-After', String(retryAfter));
-        throw new errors.RateLimitError('Too many reactions from this client; try again later.', { retryAfter });
+        refuse(ctx, rejection, 'Too many reactions from this client; try again later.');
+      }
+    },
+
+    /** Counts one new anonymous reader for the caller's address; 429 past the per-minute bound. */
+    async consumeNewReader(ctx: Context): Promise<void> {
+      const points = getSettings(strapi).newReadersPerAddress;
+      if (!points || points <= 0) return;
+      try {
+        await getNewReaderLimiter(points).perAddress.consume(addressKeyOf(ctx));
+      } catch (rejection) {
+        refuse(ctx, rejection, 'Too many new readers from this address; try again later.');
       }
     },
 
     async close(): Promise<void> {
       limiters = null;
+      newReaders = null;
       if (redis) {
         const client = redis;
         redis = null;
