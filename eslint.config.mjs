@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'build/', '.tmp/', '.strapi/', 'types/generated/', 'coverage/', 'tests/artifacts/', 'bench/.work/', 'public/uploads/'],
+    ignores: ['node_modules/', 'dist/', 'build/', '.tmp/', '.strapi/', 'types/generated/', 'coverage/', 'tests/artifacts/', 'bench/.work/', 'public/uploads/', 'src/plugins/*/dist/', 'tests/fixtures/recipe-app/public/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,7 +1,11 @@
-/** One real Strapi per test file, booted from the build that globalSetup compiles once. */
+/**
+ * Integration tests (tests/): one real Strapi per test file, booted from the build that
+ * globalSetup compiles once. Unit tests (__tests__ folders in src/plugins) never boot Strapi.
+ */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
+  roots: ['<rootDir>/tests', '<rootDir>/src/plugins'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],

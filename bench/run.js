@@ -144,7 +144,7 @@ const seed = async (env) => {
       inserted += count;
     }
     log(`Seeded ${inserted.toLocaleString('en')} reactions; checking counters against rows...`);
-    const drift = await strapi.service('api::reaction.reactions').reconcile({ repair: false });
+    const drift = await strapi.plugin('reactions').service('maintenance').reconcile({ repair: false });
     if (drift.length > 0) throw new Error('seeded counters differ from rows');
     return { articles, small, viral, plan };
   } finally {
@@ -337,10 +337,16 @@ const main = async () => {
   }
 };
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  }
-);
+if (usePostgres && !process.env.DATABASE_HOST) {
+  // --pg without a server named: run again under a throwaway PostgreSQL from npm (scripts/with-postgres.mjs).
+  const run = spawnSync(process.execPath, [path.join(APP_DIR, 'scripts', 'with-postgres.mjs'), process.execPath, path.join(__dirname, 'run.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+} else {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    }
+  );
+}

@@ -18,7 +18,7 @@ const main = async () => {
   ensureEnv();
   const app = await createStrapi(await compileStrapi()).load();
   try {
-    const drift = await app.service('api::reaction.reactions').reconcile({ repair: !check });
+    const drift = await app.plugin('reactions').service('maintenance').reconcile({ repair: !check });
     for (const row of drift) {
       console.log(`${check ? 'drift' : 'repaired'}: ${row.target} ${row.documentId} ${row.kind}: counter ${row.stored}, rows ${row.counted}`);
     }

@@ -17,7 +17,7 @@ jest.setTimeout(240000);
 
 const ADMIN = { email: 'editor@example.test', password: 'Editor-pass-2024' };
 const ARTICLE_UID = 'api::article.article';
-const REACTION_UID = 'api::reaction.reaction';
+const REACTION_UID = 'plugin::reactions.reaction';
 const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
 const README_SCREENSHOT = path.join(APP_DIR, 'docs', 'admin-reactions-panel.png');
 
@@ -164,10 +164,10 @@ describe('first admin from the environment', () => {
 
 describe('admin routes', () => {
   it('answer admins only, with drafts included and publication state', async () => {
-    const anonymous = await admin().get(`/reactions-admin/tallies?uid=${ARTICLE_UID}&documentIds=${ids.harbour}`);
+    const anonymous = await admin().get(`/reactions/tallies?uid=${ARTICLE_UID}&documentIds=${ids.harbour}`);
     expect(anonymous.status).toBe(401);
     const res = await admin()
-      .get(`/reactions-admin/tallies?uid=${ARTICLE_UID}&documentIds=${ids.harbour},${ids.draft}`)
+      .get(`/reactions/tallies?uid=${ARTICLE_UID}&documentIds=${ids.harbour},${ids.draft}`)
       .set('Authorization', `Bearer ${adminToken}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([
@@ -176,11 +176,11 @@ describe('admin routes', () => {
     ]);
 
     const notATarget = await admin()
-      .get(`/reactions-admin/tallies?uid=${REACTION_UID}&documentIds=${ids.harbour}`)
+      .get(`/reactions/tallies?uid=${REACTION_UID}&documentIds=${ids.harbour}`)
       .set('Authorization', `Bearer ${adminToken}`);
     expect(notATarget.status).toBe(400);
 
-    const settings = await admin().get('/reactions-admin/settings').set('Authorization', `Bearer ${adminToken}`);
+    const settings = await admin().get('/reactions/settings').set('Authorization', `Bearer ${adminToken}`);
     expect(settings.status).toBe(200);
     expect(settings.body.data.kinds.map((k: { kind: string }) => k.kind)).toEqual(KINDS);
     expect(settings.body.data.targets.map((t: { uid: string }) => t.uid)).toContain(ARTICLE_UID);
@@ -191,7 +191,7 @@ describe('article list view', () => {
   it('shows each article\'s total and leading kind, filled by one batched request', async () => {
     const tallyRequests: Request[] = [];
     const listener = (req: Request) => {
-      if (req.url().includes('/reactions-admin/tallies')) tallyRequests.push(req);
+      if (req.url().includes('/reactions/tallies')) tallyRequests.push(req);
     };
     page.on('request', listener);
     await page.goto(listUrl(ARTICLE_UID));
@@ -248,7 +248,7 @@ describe('Reaction collection', () => {
   const headerTexts = async () =>
     (await page.locator('thead th').allInnerTexts()).map((text) => text.trim()).filter((text) => text.length > 0);
 
-  it('lists kind, article, reader type and created time, never a key, and offers no create button', async () => {
+  it('lists kind, the reacted-to article or video, reader type and created time, never a key, and offers no create button', async () => {
     const listResponse = page.waitForResponse(
       (res) => res.url().includes(`/content-manager/collection-types/${REACTION_UID}?`) && res.request().method() === 'GET'
     );
@@ -258,7 +258,8 @@ describe('Reaction collection', () => {
     await shot('reaction-list');
 
     const headers = await headerTexts();
-    expect(headers.map((text) => text.toLowerCase())).toEqual(['kind', 'article', 'reader type', 'created']);
+    // One column per reaction target (config/plugins.ts: articles and videos).
+    expect(headers.map((text) => text.toLowerCase())).toEqual(['kind', 'article', 'video', 'reader type', 'created']);
 
     // Nine reactions, none of them carrying how its reader is recognised.
     expect(body.pagination.total).toBe(9);

@@ -102,7 +102,7 @@ describe('kinds are one edit in config', () => {
       { kind: 'sad', label: 'Sad', emoji: '😢' },
       { kind: 'insightful', label: 'Insightful', emoji: '💡' },
     ];
-    app = await bootStrapi(database, { configure: (strapi) => strapi.config.set('reactions.kinds', editedKinds) });
+    app = await bootStrapi(database, { configure: (strapi) => strapi.config.set('plugin::reactions.kinds', editedKinds) });
     try {
       const kinds = await request(app.url).get('/api/reaction-kinds');
       expect(kinds.body.data).toEqual(editedKinds);

@@ -189,14 +189,14 @@ describe('errors', () => {
   it('rate limit: RateLimitError 429', async () => {
     const id = await createArticle(app.strapi);
     const token = (await gql(url, REACT, { id, kind: 'like' })).headers['x-reactor-token'];
-    app.strapi.config.set('reactions.rateLimit', 1);
+    app.strapi.config.set('plugin::reactions.rateLimit', 1);
     try {
       expect((await gql(url, REACT, { id, kind: 'love' }, { token })).body.errors).toBeUndefined();
       const limited = await gql(url, REACT, { id, kind: 'sad' }, { token });
       expect(errorOf(limited)).toMatchObject({ status: 429, name: 'RateLimitError' });
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
-      app.strapi.config.set('reactions.rateLimit', 0);
+      app.strapi.config.set('plugin::reactions.rateLimit', 0);
     }
   });
 

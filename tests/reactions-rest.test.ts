@@ -395,13 +395,13 @@ describe('concurrency', () => {
 
 describe('rate limit and anonymous switch', () => {
   afterEach(() => {
-    app.strapi.config.set('reactions.rateLimit', 0);
-    app.strapi.config.set('reactions.anonymous', true);
+    app.strapi.config.set('plugin::reactions.rateLimit', 0);
+    app.strapi.config.set('plugin::reactions.anonymous', true);
   });
 
   it('counts the write that issues the token', async () => {
     const id = await createArticle(app.strapi);
-    app.strapi.config.set('reactions.rateLimit', 2);
+    app.strapi.config.set('plugin::reactions.rateLimit', 2);
     const first = await putReaction(url, id, 'like');
     expect(first.status).toBe(201);
     const reader = { token: first.headers['x-reactor-token'] as string };
@@ -412,7 +412,7 @@ describe('rate limit and anonymous switch', () => {
   it('answers 429 with Retry-After past the configured writes per minute, REST and GraphQL together', async () => {
     const id = await createArticle(app.strapi);
     const reader = await newAnonymousReader(url, id, 'like');
-    app.strapi.config.set('reactions.rateLimit', 3);
+    app.strapi.config.set('plugin::reactions.rateLimit', 3);
     for (let i = 0; i < 2; i += 1) expect((await putReaction(url, id, 'love', reader)).status).toBe(200);
     const viaGraphql = await request(url)
       .post('/graphql')
@@ -430,7 +430,7 @@ describe('rate limit and anonymous switch', () => {
 
   it('answers 401 to writes without a JWT when anonymous reactions are off, and still accepts JWTs', async () => {
     const id = await createArticle(app.strapi);
-    app.strapi.config.set('reactions.anonymous', false);
+    app.strapi.config.set('plugin::reactions.anonymous', false);
     const res = await putReaction(url, id, 'like');
     expect(res.status).toBe(401);
     expect(res.body.error.name).toBe('UnauthorizedError');

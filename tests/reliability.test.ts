@@ -167,7 +167,7 @@ describe('reconciliation', () => {
       // Simulate drift: a counter edited behind the service's back.
       await app.strapi.db.connection('reaction_counters').where({ target_document_id: id, kind: 'like' }).update({ count: 7 });
       await app.strapi.db.connection('reaction_counters').insert({ target_type: 'api::article.article', target_document_id: id, kind: 'wow', count: 2 });
-      const service = app.strapi.service('api::reaction.reactions');
+      const service = app.strapi.plugin('reactions').service('maintenance');
       const found = await service.reconcile({ repair: false });
       expect(found).toEqual(
         expect.arrayContaining([

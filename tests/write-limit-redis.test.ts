@@ -1,10 +1,12 @@
 /**
  * The write limit across instances: with REACTIONS_RATE_LIMIT_REDIS_URL two instances share one
  * reader's budget; without it each instance counts alone; and when Redis goes away, writes still
- * work, limited per instance.
+ * work, limited per instance. Needs `redis-server` on PATH: without it these tests are reported as
+ * skipped (a failure with TEST_REQUIRE_ALL=true).
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
+import { describeWith } from './helpers/requirements';
 import { freePort, startServerProcess, type ServerProcess } from './helpers/server-process';
 
 const LIMIT = 3;
@@ -66,38 +68,40 @@ const alternatingWrites = async ([first, second]: ServerProcess[], count: number
   return statuses;
 };
 
-beforeAll(async () => {
-  ({ child: redis, url: redisUrl } = await startRedis());
-});
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-  for (const database of databases) await database.drop();
-  if (redis && redis.exitCode === null) redis.kill('SIGTERM');
-});
+describeWith('redis-server', 'apt-get install redis-server')('the write limit across instances, with and without Redis', () => {
+  beforeAll(async () => {
+    ({ child: redis, url: redisUrl } = await startRedis());
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    for (const database of databases) await database.drop();
+    if (redis && redis.exitCode === null) redis.kill('SIGTERM');
+  });
 
-it('shares one reader\'s budget between instances through Redis', async () => {
-  const instances = await twoInstances({ REACTIONS_RATE_LIMIT_REDIS_URL: redisUrl });
-  // The write that minted the token counts: LIMIT - 1 more are allowed, whichever instance.
-  const statuses = await alternatingWrites(instances, LIMIT + 1);
-  expect(statuses).toEqual([200, 200, 429, 429]);
-});
+  it('shares one reader\'s budget between instances through Redis', async () => {
+    const instances = await twoInstances({ REACTIONS_RATE_LIMIT_REDIS_URL: redisUrl });
+    // The write that minted the token counts: LIMIT - 1 more are allowed, whichever instance.
+    const statuses = await alternatingWrites(instances, LIMIT + 1);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+  });
 
-it('counts per instance without Redis', async () => {
-  const instances = await twoInstances({});
-  // Each instance counts alone: LIMIT on the second, LIMIT - 1 more on the first (which minted).
-  const statuses = await alternatingWrites(instances, LIMIT * 2 + 2);
-  expect(statuses.filter((status) => status === 200)).toHaveLength(LIMIT * 2 - 1);
-  expect(statuses.slice(-3)).toEqual([429, 429, 429]);
-});
+  it('counts per instance without Redis', async () => {
+    const instances = await twoInstances({});
+    // Each instance counts alone: LIMIT on the second, LIMIT - 1 more on the first (which minted).
+    const statuses = await alternatingWrites(instances, LIMIT * 2 + 2);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(LIMIT * 2 - 1);
+    expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+  });
 
-it('keeps accepting writes, limited per instance, when Redis goes away', async () => {
-  const [first] = servers;
-  redis.kill('SIGKILL');
-  await new Promise((resolve) => redis.once('exit', resolve));
-  const documentId = await firstArticle(first);
-  const reader = await put(first, documentId, 'sad');
-  expect(reader.status).toBe(201);
-  const statuses: number[] = [];
-  for (let i = 0; i < LIMIT; i += 1) statuses.push((await put(first, documentId, i % 2 ? 'sad' : 'funny', reader.token as string)).status);
-  expect(statuses).toEqual([200, 200, 429]);
+  it('keeps accepting writes, limited per instance, when Redis goes away', async () => {
+    const [first] = servers;
+    redis.kill('SIGKILL');
+    await new Promise((resolve) => redis.once('exit', resolve));
+    const documentId = await firstArticle(first);
+    const reader = await put(first, documentId, 'sad');
+    expect(reader.status).toBe(201);
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT; i += 1) statuses.push((await put(first, documentId, i % 2 ? 'sad' : 'funny', reader.token as string)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
 });

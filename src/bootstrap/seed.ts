@@ -5,7 +5,6 @@
  */
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
-import type { Reader } from '../api/reaction/services/readers';
 import { SAMPLE_ARTICLES, SAMPLE_VIDEO, type SampleArticle } from './sample-content';
 
 export const shouldSeed = (strapi: Core.Strapi): boolean => {
@@ -32,8 +31,15 @@ const bodyOf = (article: SampleArticle) => [
   ...article.closing.map((paragraph) => ({ type: 'paragraph', children: text(paragraph) })),
 ];
 
+/** The part of the reactions plugin's rules service the seeder uses (the app does not compile the plugin's types). */
+type ReactionRules = {
+  set(uid: string, documentId: string, reader: SampleReader, kind: string): Promise<unknown>;
+};
+
+type SampleReader = { key: string; type: 'anonymous'; userId: null; issuedToken: null; isNew: false };
+
 /** A fixed sample reader: the key is derived like a real one, so it can never collide with a reader's. */
-const sampleReader = (n: number): Reader => ({
+const sampleReader = (n: number): SampleReader => ({
   key: crypto.createHash('sha256').update(`sample-reader:${n}`).digest('base64url'),
   type: 'anonymous',
   userId: null,
@@ -42,7 +48,7 @@ const sampleReader = (n: number): Reader => ({
 });
 
 const addReactions = async (strapi: Core.Strapi, uid: string, documentId: string, reactions: Record<string, number>) => {
-  const service = strapi.service('api::reaction.reactions');
+  const service = strapi.plugin('reactions').service('rules') as ReactionRules;
   let reader = 0;
   for (const [kind, count] of Object.entries(reactions)) {
     for (let i = 0; i < count; i += 1) {

@@ -1,6 +1,8 @@
 /**
  * A fresh database for each booted Strapi: a temporary SQLite file, or, with
- * DATABASE_CLIENT=postgres, a new PostgreSQL database on the server the environment names.
+ * DATABASE_CLIENT=postgres, a new PostgreSQL database on the server the environment names
+ * (DATABASE_HOST/PORT/USERNAME/PASSWORD; `npm test` starts a throwaway one when no
+ * DATABASE_HOST is given, through scripts/with-postgres.mjs).
  */
 import crypto from 'crypto';
 import fs from 'fs';
@@ -21,12 +23,26 @@ const adminClient = () =>
     database: process.env.DATABASE_ADMIN_DB || 'postgres',
   });
 
+/** Connects, and says how to get a server when there is none at the default address. */
+const connect = async (client: Client) => {
+  try {
+    await client.connect();
+  } catch (error) {
+    if (process.env.DATABASE_HOST) throw error;
+    throw new Error(
+      `No PostgreSQL server at ${client.host}:${client.port} (${(error as Error).message}). Name one with ` +
+        'DATABASE_HOST/PORT/USERNAME/PASSWORD, or run under a throwaway one: ' +
+        'DATABASE_CLIENT=postgres node scripts/with-postgres.mjs npx jest ...'
+    );
+  }
+};
+
 export const createTestDatabase = async (label: string): Promise<TestDatabase> => {
   const suffix = crypto.randomBytes(4).toString('hex');
   if (isPostgres()) {
     const name = `reactions_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${suffix}`;
     const client = adminClient();
-    await client.connect();
+    await connect(client);
     await client.query(`CREATE DATABASE "${name}"`);
     await client.end();
     return {
@@ -34,7 +50,7 @@ export const createTestDatabase = async (label: string): Promise<TestDatabase> =
       env: { DATABASE_CLIENT: 'postgres', DATABASE_NAME: name },
       drop: async () => {
         const dropper = adminClient();
-        await dropper.connect();
+        await connect(dropper);
         await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
         await dropper.end();
       },

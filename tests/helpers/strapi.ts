@@ -35,17 +35,30 @@ export type TestApp = {
 
 export type BootOptions = {
   env?: Record<string, string>;
-  /** Runs after config is loaded and before register(): stands in for an edit of config/*.ts. */
+  /** Runs after config (plugins' too) is loaded and before register(): stands in for an edit of config/*.ts. */
   configure?: (strapi: Core.Strapi) => void;
   appDir?: string;
+  /** Where the compiled app lives; a plain JavaScript app runs from its own folder. */
+  distDir?: string;
 };
 
-export const bootStrapi = async (database: TestDatabase, { env = {}, configure, appDir = APP_DIR }: BootOptions = {}): Promise<TestApp> => {
+export const bootStrapi = async (
+  database: TestDatabase,
+  { env = {}, configure, appDir = APP_DIR, distDir = path.join(appDir, 'dist') }: BootOptions = {}
+): Promise<TestApp> => {
   Object.assign(process.env, TEST_ENV, database.env, env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
-  configure?.(strapi);
+  const strapi = createStrapi({ appDir, distDir });
+  if (configure) {
+    // Plugins' config is loaded by then, and nothing has read it yet.
+    const lifecycles = strapi as unknown as { runPluginsLifecycles: (name: string) => Promise<void> };
+    const run = lifecycles.runPluginsLifecycles.bind(strapi);
+    lifecycles.runPluginsLifecycles = async (name) => {
+      if (name === 'register') configure(strapi);
+      return run(name);
+    };
+  }
   await strapi.load();
   strapi.server.mount();
   const httpServer = strapi.server.httpServer;

@@ -1,0 +1,30 @@
+/**
+ * The plugin's admin part: editors see and moderate reactions in the Content Manager.
+ * - Edit view of every reaction target: a side panel with the document's tally.
+ * - List view of every reaction target: a "Reactions" column (total and leading kind), one
+ *   request per page.
+ * - Reaction collection: read-only, no create button; delete stays (spam).
+ * Targets and kinds come from the plugin's config through its admin routes
+ * (server/src/controllers/admin.ts); server/src/admin-views.ts flags the targets.
+ */
+import type { StrapiApp } from '@strapi/strapi/admin';
+import type { ContentManagerPlugin } from '@strapi/content-manager/strapi-admin';
+import { PLUGIN_ID } from '../../shared/contract';
+import { addReactionsColumn } from './components/ReactionsColumn';
+import { ReactionsPanel } from './components/ReactionsPanel';
+import { reactionsReadOnly } from './read-only';
+
+/** What a plugin's bootstrap is given (StrapiApp.bootstrap), not the whole app as in register. */
+type BootstrapApp = Pick<StrapiApp, 'getPlugin' | 'registerHook'>;
+
+export default {
+  register(app: StrapiApp) {
+    app.registerPlugin({ id: PLUGIN_ID, name: 'Reactions' });
+    app.addRBACMiddleware(reactionsReadOnly);
+  },
+  bootstrap(app: BootstrapApp) {
+    const apis = app.getPlugin('content-manager').apis as ContentManagerPlugin['config']['apis'];
+    apis.addEditViewSidePanel([ReactionsPanel]);
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addReactionsColumn);
+  },
+};

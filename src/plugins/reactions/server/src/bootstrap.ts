@@ -1,0 +1,11 @@
+import type { Core } from '@strapi/strapi';
+import { configureContentManager } from './admin-views';
+import { grantReaderPermissions } from './permissions';
+import { getService } from './utils/services';
+
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  getService(strapi, 'events').registerWebhookEvents();
+  await getService(strapi, 'limits').init();
+  await grantReaderPermissions(strapi);
+  await configureContentManager(strapi);
+};

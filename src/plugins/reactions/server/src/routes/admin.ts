@@ -1,0 +1,10 @@
+/** Admin-panel routes, served under /reactions to signed-in admins only. */
+const adminOnly = { policies: ['admin::isAuthenticatedAdmin'] };
+
+export default {
+  type: 'admin',
+  routes: [
+    { method: 'GET', path: '/settings', handler: 'admin.settings', config: adminOnly },
+    { method: 'GET', path: '/tallies', handler: 'admin.tallies', config: adminOnly },
+  ],
+};

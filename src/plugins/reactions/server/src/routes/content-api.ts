@@ -1,0 +1,21 @@
+/**
+ * The public routes. `prefix: ''` keeps the paths clients already use (`/api/articles/:id/reactions`
+ * rather than `/api/reactions/...`). One route serves every target: the controller resolves
+ * `:pluralName` against the configured targets and answers 404 for anything else.
+ *
+ * Auth stays on: the public and authenticated roles are granted these actions at start-up
+ * (permissions.ts), which lets anyone call them while a valid JWT still identifies the reader.
+ */
+export default {
+  type: 'content-api',
+  prefix: '',
+  routes: [
+    { method: 'GET', path: '/:pluralName/:documentId/reactions', handler: 'reactions.tally', config: {} },
+    { method: 'PUT', path: '/:pluralName/:documentId/reactions', handler: 'reactions.set', config: {} },
+    { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: {} },
+    { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: {} },
+    { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: {} },
+    // Public and identity-free, so documentation tools and code generators need no token.
+    { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
+  ],
+};

@@ -1,0 +1,23 @@
+/**
+ * Reaction events on Strapi's event hub, also offered as webhook events so an admin can subscribe
+ * a webhook to them (e.g. to revalidate a cached page). Payload: target, documentId, kind,
+ * previousKind and the fresh tally, never the reader.
+ */
+import type { Core } from '@strapi/strapi';
+import { REACTION_EVENTS, type ReactionEvent } from '../../../shared/contract';
+
+type WebhookStore = { addAllowedEvent: (key: string, value: string) => void };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Called in bootstrap: the webhook form lists the events. */
+  registerWebhookEvents() {
+    const webhooks = strapi.get('webhookStore') as WebhookStore;
+    webhooks.addAllowedEvent('REACTION_CREATED', REACTION_EVENTS.created);
+    webhooks.addAllowedEvent('REACTION_UPDATED', REACTION_EVENTS.updated);
+    webhooks.addAllowedEvent('REACTION_DELETED', REACTION_EVENTS.deleted);
+  },
+
+  emit(change: keyof typeof REACTION_EVENTS, payload: ReactionEvent) {
+    void strapi.eventHub.emit(REACTION_EVENTS[change], payload);
+  },
+});

@@ -1,0 +1,186 @@
+/**
+ * The rules service owns every reaction rule: which documents may be reacted to, what a valid
+ * kind is, how a reaction is set, moved and cleared, and what a tally says. REST controllers,
+ * GraphQL resolvers, the admin routes, the Document Service hook and scripts are adapters over
+ * it; nothing here knows which transport a request came by. SQL lives in the store.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { PublicTally, Tally } from '../../../shared/contract';
+import { getService } from '../utils/services';
+import { findTarget, getKindKeys, getTargets, type Target } from '../utils/settings';
+import { isDocumentId } from '../utils/validation';
+import { redactReaderSecrets } from '../utils/redact-errors';
+import type { Reader } from './readers';
+
+export type SetResult = { tally: Tally; created: boolean; changed: boolean; previousKind: string | null };
+export type ClearResult = { tally: Tally; removed: boolean; previousKind: string | null };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => getService(strapi, 'store');
+  const events = () => getService(strapi, 'events');
+
+  const emptyTally = (documentId: string): Tally => ({
+    documentId,
+    total: 0,
+    counts: Object.fromEntries(getKindKeys(strapi).map((kind) => [kind, 0])),
+    mine: null,
+  });
+
+  const notFound = (target?: Target) =>
+    new errors.NotFoundError(
+      target ? `No published ${target.displayName.toLowerCase()} with this documentId` : 'No published document with this documentId'
+    );
+
+  const requireTarget = (uid: string): Target => {
+    const target = findTarget(strapi, uid);
+    if (!target) throw new errors.NotFoundError('Reactions are not enabled for this content type');
+    return target;
+  };
+
+  /** An id that cannot name a document names none: 404, before anything else happens. */
+  const requireDocumentId = (documentId: unknown, target?: Target): string => {
+    if (!isDocumentId(documentId)) throw notFound(target);
+    return documentId as string;
+  };
+
+  const assertKind = (kind: string) => {
+    const allowed = getKindKeys(strapi);
+    if (!allowed.includes(kind)) throw new errors.ValidationError(`Unknown reaction kind "${String(kind).slice(0, 40)}"`, { allowed });
+  };
+
+  /** A reader's database work; an unexpected error leaves without the reader's key or token. */
+  const asReader = async <T>(reader: Reader, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw redactReaderSecrets(error, [reader.key, reader.issuedToken]);
+    }
+  };
+
+  const publicTally = (tally: Tally): PublicTally => ({ documentId: tally.documentId, total: tally.total, counts: tally.counts });
+
+  const rules = {
+    assertKind,
+    requireTarget,
+    requireDocumentId,
+
+    /** Tallies of many documents of one target: the counters, and the reader's own kinds. */
+    async tallies(targetUid: string, documentIds: string[], reader: Reader | null = null): Promise<Map<string, Tally>> {
+      const result = new Map<string, Tally>();
+      const ids = [...new Set(documentIds.filter((id) => typeof id === 'string' && id.length > 0))];
+      for (const id of ids) result.set(id, emptyTally(id));
+      if (ids.length === 0) return result;
+      const kinds = new Set(getKindKeys(strapi));
+      for (const row of await store().counters(targetUid, ids)) {
+        const tally = result.get(row.documentId);
+        // A retired kind's reactions stay stored but no longer count.
+        if (!tally || !kinds.has(row.kind)) continue;
+        tally.counts[row.kind] = row.count;
+        tally.total += row.count;
+      }
+      // A reader minted by this request has no reactions yet: no query needed.
+      if (reader && !reader.isNew) {
+        for (const [documentId, kind] of await store().readerKinds(targetUid, reader.key, ids)) {
+          const tally = result.get(documentId);
+          if (tally && kinds.has(kind)) tally.mine = kind;
+        }
+      }
+      return result;
+    },
+
+    /** One published document's tally; 404 when the document is unknown or not published. */
+    async tally(targetUid: string, documentId: string, reader: Reader | null = null): Promise<Tally> {
+      const target = requireTarget(targetUid);
+      requireDocumentId(documentId, target);
+      const { published } = await store().versions(target, documentId);
+      if (!published) throw notFound(target);
+      return (await rules.tallies(target.uid, [documentId], reader)).get(documentId) as Tally;
+    },
+
+    /** Tallies of published documents across every target, in the order asked; others are left out. */
+    async talliesAcrossTargets(documentIds: string[], reader: Reader | null = null): Promise<Tally[]> {
+      const unique = [...new Set(documentIds)];
+      const byId = new Map<string, Tally>();
+      for (const target of getTargets(strapi)) {
+        const remaining = unique.filter((id) => !byId.has(id));
+        if (remaining.length === 0) break;
+        const published = await store().publishedIds(target.uid, remaining);
+        for (const [id, tally] of await rules.tallies(target.uid, published, reader)) byId.set(id, tally);
+      }
+      return documentIds.filter((id) => byId.has(id)).map((id) => byId.get(id) as Tally);
+    },
+
+    /** The target whose published document has this id, or 404 (GraphQL addresses documents by id alone). */
+    async findPublishedTarget(documentId: string): Promise<Target> {
+      requireDocumentId(documentId);
+      for (const target of getTargets(strapi)) {
+        if ((await store().publishedIds(target.uid, [documentId])).length > 0) return target;
+      }
+      throw new errors.NotFoundError('No published document with this documentId accepts reactions');
+    },
+
+    /** Sets the reader's reaction: creates it, moves it to another kind, or leaves it as it is. */
+    async set(targetUid: string, documentId: string, reader: Reader, kind: string): Promise<SetResult> {
+      assertKind(kind);
+      const target = requireTarget(targetUid);
+      requireDocumentId(documentId, target);
+      const outcome = await asReader(reader, () => store().set(target, documentId, reader, kind));
+      // The reader's own kind is what was just written; only the counters need reading.
+      const tally = { ...((await rules.tallies(target.uid, [documentId])).get(documentId) as Tally), mine: kind };
+      if (outcome.changed) {
+        events().emit(outcome.created ? 'created' : 'updated', {
+          target: target.uid,
+          documentId,
+          kind,
+          previousKind: outcome.previousKind,
+          tally: publicTally(tally),
+        });
+      }
+      return { tally, ...outcome };
+    },
+
+    /** Removes the reader's reaction; succeeds also when there was none. */
+    async clear(targetUid: string, documentId: string, reader: Reader): Promise<ClearResult> {
+      const target = requireTarget(targetUid);
+      requireDocumentId(documentId, target);
+      const { published } = await store().versions(target, documentId);
+      if (!published) throw notFound(target);
+      const previousKind = reader.isNew
+        ? null
+        : await asReader(reader, () => store().clear(target, documentId, reader.key, getTargets(strapi)));
+      // After a clear the reader has no reaction: only the counters need reading.
+      const tally = (await rules.tallies(target.uid, [documentId])).get(documentId) as Tally;
+      if (previousKind !== null) {
+        events().emit('deleted', { target: target.uid, documentId, kind: null, previousKind, tally: publicTally(tally) });
+      }
+      return { tally, removed: previousKind !== null, previousKind };
+    },
+
+    /** Moderation: deletes reactions by row id (from the admin panel), keeping counters exact. */
+    async removeByIds(ids: number[]): Promise<number> {
+      const removed = await store().removeByIds(ids, getTargets(strapi));
+      for (const row of removed) {
+        const tally = (await rules.tallies(row.targetUid, [row.documentId])).get(row.documentId) as Tally;
+        events().emit('deleted', {
+          target: row.targetUid,
+          documentId: row.documentId,
+          kind: null,
+          previousKind: row.kind,
+          tally: publicTally(tally),
+        });
+      }
+      return removed.length;
+    },
+
+    /** Forgets a document's reactions once it is deleted in every version. */
+    async forgetDeletedDocument(targetUid: string, documentId: string): Promise<void> {
+      if (!findTarget(strapi, targetUid)) return;
+      if ((await store().countVersions(targetUid, documentId)) === 0) {
+        await store().purgeDocument(targetUid, documentId, getTargets(strapi));
+      }
+    },
+  };
+
+  return rules;
+};

@@ -1,0 +1,389 @@
+/**
+ * The store: every SQL statement and dialect detail of the plugin, and nothing else. The rules
+ * service decides what to do; the store does it exactly, in one transaction per write.
+ *
+ * Storage decisions:
+ * - One reaction per reader per target document is enforced by the database: a unique index on
+ *   (target_type, target_document_id, reader_key) declared in the Reaction schema, so Strapi's
+ *   schema sync owns it. Writes use INSERT ... ON CONFLICT DO NOTHING and look at what is there.
+ * - Tallies are read from per-(document, kind) counters kept in the same transaction as the
+ *   reaction rows. A GROUP BY over a covering index reads every reaction of the document, so a
+ *   viral story's tally gets slower as it grows; counters read at most one row per kind,
+ *   whatever the number of reactions, at the price of a row lock per write (`npm run bench`
+ *   measures both sides). `reconcile` recomputes counters from rows and repairs any drift.
+ * - Counter rows are always locked in one order (document, then kind), so two readers switching
+ *   in opposite directions cannot deadlock on PostgreSQL.
+ * - On SQLite each write transaction starts with a write statement, so it takes the write lock
+ *   at once (waiting up to the busy timeout) and cannot fail with SQLITE_BUSY on upgrade.
+ * - PostgreSQL serialises one reader's writes on one document with a transaction-scoped advisory
+ *   lock, taken first (SQLite's write lock already serialises writers).
+ * - Writes go through Knex directly rather than the Document Service: a reaction is a small,
+ *   hot row and the Document Service's extra queries per write would cap throughput.
+ */
+import crypto from 'crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Knex } from 'knex';
+import { COUNTER_UID, REACTION_UID } from '../../../shared/contract';
+import type { Target } from '../utils/settings';
+import type { Reader } from './readers';
+
+type Row = Record<string, unknown>;
+
+export type CounterRow = { documentId: string; kind: string; count: number };
+export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null };
+export type RemovedReaction = { id: number; targetUid: string; documentId: string; kind: string };
+export type Repair = { target: string; documentId: string; kind: string; counted: number; stored: number };
+
+const DOCUMENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+// Strapi document ids are 24 lowercase alphanumerics; reactions get one so the Content Manager can address them.
+const createDocumentId = (): string => {
+  const bytes = crypto.randomBytes(24);
+  let id = DOCUMENT_ID_ALPHABET[bytes[0] % 26];
+  for (let i = 1; i < 24; i += 1) id += DOCUMENT_ID_ALPHABET[bytes[i] % 36];
+  return id;
+};
+
+/**
+ * DELETE ... RETURNING as one statement on both databases (Knex's `.returning()` on delete
+ * yields only a count with better-sqlite3), so the delete stays the transaction's first write.
+ */
+const deleteReturning = async (trx: Knex.Transaction, query: Knex.QueryBuilder, columns: string[]): Promise<Row[]> => {
+  const { sql, bindings } = query.del().toSQL();
+  const returning = columns.map((column) => `"${column.replace(/"/g, '')}"`).join(', ');
+  const result = await trx.raw(`${sql} returning ${returning}`, bindings as Knex.RawBinding[]);
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+};
+
+type JoinTable = { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const isPostgres = () => strapi.db.dialect.client === 'postgres';
+
+  /** Reads join a surrounding transaction (e.g. the Content Manager's bulk delete); on SQLite's single connection a separate read would wait forever. */
+  const read = <T>(query: (db: Knex | Knex.Transaction) => Promise<T>): Promise<T> =>
+    strapi.db.inTransaction()
+      ? (strapi.db.transaction(({ trx }) => query(trx)) as unknown as Promise<T>)
+      : query(strapi.db.connection);
+
+  const columnsOf = (uid: string) => {
+    const meta = strapi.db.metadata.get(uid);
+    const column = (attribute: string) =>
+      (meta.attributes[attribute] as { columnName?: string } | undefined)?.columnName ?? attribute;
+    const joinTable = (attribute: string) => (meta.attributes[attribute] as { joinTable?: JoinTable } | undefined)?.joinTable;
+    return { table: meta.tableName, column, joinTable };
+  };
+
+  const reactions = () => {
+    const { table, column, joinTable } = columnsOf(REACTION_UID);
+    return {
+      table,
+      joinTable,
+      documentId: column('documentId'),
+      kind: column('kind'),
+      targetType: column('targetType'),
+      targetDocumentId: column('targetDocumentId'),
+      readerKey: column('readerKey'),
+      readerType: column('readerType'),
+      createdAt: column('createdAt'),
+      updatedAt: column('updatedAt'),
+      publishedAt: column('publishedAt'),
+    };
+  };
+
+  const counters = () => {
+    const { table, column } = columnsOf(COUNTER_UID);
+    return { table, targetType: column('targetType'), targetDocumentId: column('targetDocumentId'), kind: column('kind'), count: column('count') };
+  };
+
+  /** Counter rows locked in one global order (document, then kind), as every write takes them. */
+  const adjustCounters = async (trx: Knex.Transaction, changes: Array<{ targetUid: string; documentId: string; kind: string; delta: 1 | -1 }>) => {
+    const c = counters();
+    const keyOf = (change: (typeof changes)[number]) => `${change.targetUid}\u0000${change.documentId}\u0000${change.kind}`;
+    const ordered = [...changes].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    for (const { targetUid, documentId, kind, delta } of ordered) {
+      const where = { [c.targetType]: targetUid, [c.targetDocumentId]: documentId, [c.kind]: kind };
+      if (delta > 0) {
+        await trx(c.table)
+          .insert({ ...where, [c.count]: 1 })
+          .onConflict([c.targetType, c.targetDocumentId, c.kind])
+          .merge({ [c.count]: trx.raw('??.?? + 1', [c.table, c.count]) });
+      } else {
+        await trx(c.table).where(where).update({ [c.count]: trx.raw('?? - 1', [c.count]) });
+      }
+    }
+  };
+
+  const lockReader = async (trx: Knex.Transaction, targetUid: string, documentId: string, readerKey: string) => {
+    if (!isPostgres()) return;
+    const lockId = crypto.createHash('sha256').update(`${targetUid}\u0000${documentId}\u0000${readerKey}`).digest().readBigInt64BE(0);
+    await trx.raw('select pg_advisory_xact_lock(?)', [lockId.toString()]);
+  };
+
+  /** Link rows go explicitly: SQLite only cascades when foreign keys are on for that connection. */
+  const unlink = async (trx: Knex.Transaction, targets: Target[], reactionIds: number[]) => {
+    if (reactionIds.length === 0) return;
+    const r = reactions();
+    for (const attribute of ['user', ...targets.map((t) => t.relationAttribute)]) {
+      const join = r.joinTable(attribute);
+      if (join) await trx(join.name).whereIn(join.joinColumn.name, reactionIds).del();
+    }
+  };
+
+  const store = {
+    isPostgres,
+
+    /**
+     * A document's versions: whether one is published, and which rows the Content Manager's
+     * relation links to. With `trx` on PostgreSQL the rows are held FOR SHARE, so a concurrent
+     * delete of the document waits for the write and then purges its reaction.
+     */
+    async versions(target: Target, documentId: string, trx?: Knex.Transaction) {
+      const { table, column } = columnsOf(target.uid);
+      const query = (db: Knex | Knex.Transaction) => {
+        const q = db(table)
+          .select('id', `${column('publishedAt')} as published_at`, `${column('locale')} as locale`)
+          .where(column('documentId'), documentId);
+        return trx && isPostgres() ? q.forShare() : q;
+      };
+      const rows: Row[] = trx ? await query(trx) : await read(query);
+      const isPublished = (row: Row) => row.published_at !== null && row.published_at !== undefined;
+      // The relation links one locale's draft and published rows (the locale published first), as the
+      // Document Service does for a relation from a type without draft & publish to one with it.
+      const linked = [...rows].filter(isPublished).sort((a, b) => Number(a.id) - Number(b.id))[0] ?? rows[0];
+      const linkIds = linked ? rows.filter((row) => row.locale === linked.locale).map((row) => Number(row.id)) : [];
+      return { published: rows.some(isPublished), linkIds };
+    },
+
+    /** Which of these ids are published documents of the target, in the order given. */
+    async publishedIds(targetUid: string, documentIds: string[]): Promise<string[]> {
+      if (documentIds.length === 0) return [];
+      const { table, column } = columnsOf(targetUid);
+      const rows: Row[] = await read((db) =>
+        db(table).distinct(`${column('documentId')} as document_id`).whereIn(column('documentId'), documentIds).whereNotNull(column('publishedAt'))
+      );
+      const found = new Set(rows.map((row) => String(row.document_id)));
+      return documentIds.filter((id) => found.has(id));
+    },
+
+    async counters(targetUid: string, documentIds: string[]): Promise<CounterRow[]> {
+      const c = counters();
+      const rows: Row[] = await read((db) =>
+        db(c.table)
+          .select(`${c.targetDocumentId} as document_id`, `${c.kind} as kind`, `${c.count} as count`)
+          .where(c.targetType, targetUid)
+          .whereIn(c.targetDocumentId, documentIds)
+      );
+      return rows.map((row) => ({ documentId: String(row.document_id), kind: String(row.kind), count: Number(row.count) }));
+    },
+
+    /** The reader's own kinds on these documents. */
+    async readerKinds(targetUid: string, readerKey: string, documentIds: string[]): Promise<Map<string, string>> {
+      const r = reactions();
+      const rows: Row[] = await read((db) =>
+        db(r.table)
+          .select(`${r.targetDocumentId} as document_id`, `${r.kind} as kind`)
+          .where({ [r.targetType]: targetUid, [r.readerKey]: readerKey })
+          .whereIn(r.targetDocumentId, documentIds)
+      );
+      return new Map(rows.map((row) => [String(row.document_id), String(row.kind)]));
+    },
+
+    /**
+     * Sets the reader's reaction in one transaction: insert, or move to another kind, or keep.
+     * The publication check runs inside it, after its first write (which takes SQLite's write
+     * lock): a concurrent delete of the document either comes first (404, nothing kept) or waits
+     * for this write and then purges it.
+     */
+    async set(target: Target, documentId: string, reader: Reader, kind: string): Promise<SetOutcome> {
+      const r = reactions();
+      const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
+      return strapi.db.transaction(async ({ trx }) => {
+        await lockReader(trx, target.uid, documentId, reader.key);
+        let linkIds: number[] | null = null;
+        // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
+        // remove the row between our INSERT and SELECT; then the loop tries again.
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const now = new Date();
+          const inserted: Row[] = await trx(r.table)
+            .insert({
+              ...key,
+              [r.documentId]: createDocumentId(),
+              [r.kind]: kind,
+              [r.readerType]: reader.type,
+              [r.createdAt]: now,
+              [r.updatedAt]: now,
+              [r.publishedAt]: now,
+            })
+            .onConflict([r.targetType, r.targetDocumentId, r.readerKey])
+            .ignore()
+            .returning(['id']);
+          if (linkIds === null) {
+            const versions = await store.versions(target, documentId, trx);
+            if (!versions.published) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+            linkIds = versions.linkIds;
+          }
+          if (inserted.length > 0) {
+            const reactionId = Number(inserted[0].id ?? inserted[0]);
+            const targetJoin = r.joinTable(target.relationAttribute);
+            if (targetJoin && linkIds.length > 0) {
+              await trx(targetJoin.name).insert(
+                linkIds.map((linkId) => ({ [targetJoin.joinColumn.name]: reactionId, [targetJoin.inverseJoinColumn.name]: linkId }))
+              );
+            }
+            const userJoin = r.joinTable('user');
+            if (userJoin && reader.userId !== null) {
+              await trx(userJoin.name).insert({ [userJoin.joinColumn.name]: reactionId, [userJoin.inverseJoinColumn.name]: reader.userId });
+            }
+            await adjustCounters(trx, [{ targetUid: target.uid, documentId, kind, delta: 1 }]);
+            return { created: true, changed: true, previousKind: null };
+          }
+          let existingQuery = trx(r.table).select('id', `${r.kind} as kind`).where(key).first();
+          if (isPostgres()) existingQuery = existingQuery.forUpdate();
+          const existing = (await existingQuery) as Row | undefined;
+          if (!existing) continue;
+          const previousKind = String(existing.kind);
+          if (previousKind === kind) return { created: false, changed: false, previousKind };
+          await trx(r.table).where('id', existing.id as number).update({ [r.kind]: kind, [r.updatedAt]: new Date() });
+          await adjustCounters(trx, [
+            { targetUid: target.uid, documentId, kind: previousKind, delta: -1 },
+            { targetUid: target.uid, documentId, kind, delta: 1 },
+          ]);
+          return { created: false, changed: true, previousKind };
+        }
+        throw new errors.ApplicationError('The reaction changed too often at once; try again');
+      });
+    },
+
+    /** Removes the reader's reaction on a document; the removed kind, or null when there was none. */
+    async clear(target: Target, documentId: string, readerKey: string, targets: Target[]): Promise<string | null> {
+      const r = reactions();
+      return strapi.db.transaction(async ({ trx }) => {
+        await lockReader(trx, target.uid, documentId, readerKey);
+        const removed = await deleteReturning(
+          trx,
+          trx(r.table).where({ [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: readerKey }),
+          ['id', r.kind]
+        );
+        if (removed.length === 0) return null;
+        await unlink(trx, targets, [Number(removed[0].id)]);
+        const kind = String(removed[0][r.kind]);
+        await adjustCounters(trx, [{ targetUid: target.uid, documentId, kind, delta: -1 }]);
+        return kind;
+      });
+    },
+
+    /** Deletes reactions by row id (moderation), keeping counters exact. */
+    async removeByIds(ids: number[], targets: Target[]): Promise<RemovedReaction[]> {
+      if (ids.length === 0) return [];
+      const r = reactions();
+      return strapi.db.transaction(async ({ trx }) => {
+        const rows = await deleteReturning(trx, trx(r.table).whereIn('id', ids), ['id', r.kind, r.targetType, r.targetDocumentId]);
+        await unlink(
+          trx,
+          targets,
+          rows.map((row) => Number(row.id))
+        );
+        const removed = rows.map((row) => ({
+          id: Number(row.id),
+          targetUid: String(row[r.targetType]),
+          documentId: String(row[r.targetDocumentId]),
+          kind: String(row[r.kind]),
+        }));
+        await adjustCounters(
+          trx,
+          removed.map(({ targetUid, documentId, kind }) => ({ targetUid, documentId, kind, delta: -1 as const }))
+        );
+        return removed;
+      });
+    },
+
+    /** Row ids of the reactions behind Content Manager document ids. */
+    async idsByDocumentIds(documentIds: string[]): Promise<number[]> {
+      const r = reactions();
+      const rows: Row[] = await read((db) => db(r.table).select('id').whereIn(r.documentId, documentIds));
+      return rows.map((row) => Number(row.id));
+    },
+
+    /** Forgets every reaction and counter of a document that no longer exists in any version. */
+    async purgeDocument(targetUid: string, documentId: string, targets: Target[]): Promise<void> {
+      const r = reactions();
+      const c = counters();
+      await strapi.db.transaction(async ({ trx }) => {
+        const where = { [r.targetType]: targetUid, [r.targetDocumentId]: documentId };
+        const removed = await deleteReturning(trx, trx(r.table).where(where), ['id']);
+        await unlink(
+          trx,
+          targets,
+          removed.map((row) => Number(row.id))
+        );
+        await trx(c.table).where({ [c.targetType]: targetUid, [c.targetDocumentId]: documentId }).del();
+      });
+    },
+
+    /** How many versions of a document exist (0 once it is deleted everywhere). */
+    async countVersions(targetUid: string, documentId: string): Promise<number> {
+      const { table, column } = columnsOf(targetUid);
+      const row = (await read((db) => db(table).count({ n: '*' }).where(column('documentId'), documentId).first())) as Row | undefined;
+      return Number(row?.n ?? 0);
+    },
+
+    /**
+     * Recomputes every counter from the reaction rows and repairs any difference (with `repair`).
+     * Returns the differences found; an empty list means counts already equalled rows.
+     */
+    async reconcile({ repair = true }: { repair?: boolean } = {}): Promise<Repair[]> {
+      const r = reactions();
+      const c = counters();
+      return strapi.db.transaction(async ({ trx }) => {
+        // Take the write lock first (see the SQLite note above); on PostgreSQL block concurrent writers.
+        if (isPostgres()) {
+          await trx.raw('LOCK TABLE ?? IN SHARE ROW EXCLUSIVE MODE', [r.table]);
+          await trx.raw('LOCK TABLE ?? IN SHARE ROW EXCLUSIVE MODE', [c.table]);
+        } else {
+          await trx(c.table).where(c.count, '<', -1e12).del();
+        }
+        const actual: Row[] = await trx(r.table)
+          .select(`${r.targetType} as target`, `${r.targetDocumentId} as document_id`, `${r.kind} as kind`)
+          .count({ n: '*' })
+          .groupBy(r.targetType, r.targetDocumentId, r.kind);
+        const stored: Row[] = await trx(c.table).select(
+          `${c.targetType} as target`,
+          `${c.targetDocumentId} as document_id`,
+          `${c.kind} as kind`,
+          `${c.count} as count`
+        );
+        const keyOf = (row: Row) => `${row.target}\u0000${row.document_id}\u0000${row.kind}`;
+        const storedByKey = new Map(stored.map((row) => [keyOf(row), row]));
+        const repairs: Repair[] = [];
+        const seen = new Set<string>();
+        for (const row of actual) {
+          const key = keyOf(row);
+          seen.add(key);
+          const counted = Number(row.n);
+          const current = storedByKey.get(key);
+          const storedCount = current ? Number(current.count) : 0;
+          if (counted === storedCount) continue;
+          repairs.push({ target: String(row.target), documentId: String(row.document_id), kind: String(row.kind), counted, stored: storedCount });
+          if (!repair) continue;
+          await trx(c.table)
+            .insert({ [c.targetType]: row.target, [c.targetDocumentId]: row.document_id, [c.kind]: row.kind, [c.count]: counted })
+            .onConflict([c.targetType, c.targetDocumentId, c.kind])
+            .merge({ [c.count]: counted });
+        }
+        for (const row of stored) {
+          if (seen.has(keyOf(row)) || Number(row.count) === 0) continue;
+          repairs.push({ target: String(row.target), documentId: String(row.document_id), kind: String(row.kind), counted: 0, stored: Number(row.count) });
+          if (!repair) continue;
+          await trx(c.table)
+            .where({ [c.targetType]: row.target, [c.targetDocumentId]: row.document_id, [c.kind]: row.kind })
+            .update({ [c.count]: 0 });
+        }
+        return repairs;
+      });
+    },
+  };
+
+  return store;
+};

@@ -1,0 +1,62 @@
+/**
+ * Proof of reuse: the plugin in a second Strapi app of another shape, tests/fixtures/recipe-app:
+ * plain JavaScript, its own Recipe collection type and no Article, two kinds of its own, and
+ * the plugin resolved by path from one entry in config/plugins.js. Readers react to recipes over
+ * REST, and recipes carry `reactionTally`.
+ */
+import path from 'path';
+import request from 'supertest';
+import { createTestDatabase } from './helpers/database';
+import { APP_DIR, bootStrapi, type TestApp } from './helpers/strapi';
+
+const RECIPE_APP = path.join(APP_DIR, 'tests', 'fixtures', 'recipe-app');
+
+let app: TestApp;
+let soup: string;
+let draft: string;
+
+beforeAll(async () => {
+  app = await bootStrapi(await createTestDatabase('recipes'), { appDir: RECIPE_APP, distDir: RECIPE_APP });
+  const recipes = app.strapi.documents('api::recipe.recipe' as never);
+  soup = (await recipes.create({ data: { name: 'Lentil soup', minutes: 40 } as never, status: 'published' })).documentId;
+  draft = (await recipes.create({ data: { name: 'Secret stew' } as never })).documentId;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('the reactions plugin in a plain JavaScript recipe app', () => {
+  it('has no Article, and offers the kinds this app configured', async () => {
+    expect(app.strapi.contentTypes['api::article.article' as never]).toBeUndefined();
+    const kinds = await request(app.url).get('/api/reaction-kinds');
+    expect(kinds.body.data).toEqual([
+      { kind: 'yum', label: 'Yum', emoji: '😋' },
+      { kind: 'meh', label: 'Meh', emoji: '😐' },
+    ]);
+  });
+
+  it('lets readers react to recipes over REST, one reaction per reader', async () => {
+    const first = await request(app.url).put(`/api/recipes/${soup}/reactions`).send({ data: { kind: 'yum' } });
+    expect(first.status).toBe(201);
+    expect(first.body.data).toEqual({ documentId: soup, total: 1, counts: { yum: 1, meh: 0 }, mine: 'yum' });
+    const token = first.headers['x-reactor-token'];
+    const moved = await request(app.url).put(`/api/recipes/${soup}/reactions`).set('X-Reactor-Token', token).send({ data: { kind: 'meh' } });
+    expect(moved.body.data).toEqual({ documentId: soup, total: 1, counts: { yum: 0, meh: 1 }, mine: 'meh' });
+    const wrong = await request(app.url).put(`/api/recipes/${soup}/reactions`).send({ data: { kind: 'like' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.allowed).toEqual(['yum', 'meh']);
+    expect((await request(app.url).put(`/api/recipes/${draft}/reactions`).send({ data: { kind: 'yum' } })).status).toBe(404);
+    expect((await request(app.url).get(`/api/articles/${soup}/reactions`)).status).toBe(404);
+  });
+
+  it('adds reactionTally to Strapi\'s own recipe list and one', async () => {
+    const list = await request(app.url).get('/api/recipes');
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((r: { name: string }) => r.name)).toEqual(['Lentil soup']);
+    expect(list.body.data[0].reactionTally).toEqual({ documentId: soup, total: 1, counts: { yum: 0, meh: 1 }, mine: null });
+    const one = await request(app.url).get(`/api/recipes/${soup}`);
+    expect(one.body.data.reactionTally.total).toBe(1);
+    const tallies = await request(app.url).get(`/api/reaction-tallies?documentIds=${soup},${draft}`);
+    expect(tallies.body.data.map((t: { documentId: string }) => t.documentId)).toEqual([soup]);
+  });
+});
