@@ -63,3 +63,22 @@ export type ErrorEnvelope = {
   data: null;
   error: { status: number; name: string; message: string; details: Record<string, unknown> };
 };
+
+/** One of the caller's own reactions, as `GET /api/reactions/mine` lists it (newest first). */
+export type OwnReaction = {
+  /** The target's plural name, as in `/api/<target>/:documentId/reactions`. */
+  target: string;
+  documentId: string;
+  kind: string;
+  /** When the reader last set or switched it (ISO 8601). */
+  updatedAt: string;
+};
+
+/** Strapi's page-based pagination meta. */
+export type PagePagination = { page: number; pageSize: number; pageCount: number; total: number };
+
+/** `DELETE /api/reactions/mine`: how many reactions were erased. */
+export type ForgetResult = { removed: number };
+
+/** `POST /api/reactions/claim`: reactions moved to the account, and anonymous ones dropped where the account had reacted too. */
+export type ClaimResult = { moved: number; dropped: number };

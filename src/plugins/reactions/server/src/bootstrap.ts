@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { configureContentManager } from './admin-views';
 import { grantReaderPermissions } from './permissions';
+import { registerUserDeletion } from './user-deletion';
 import { getService } from './utils/services';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -8,4 +9,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'limits').init();
   await grantReaderPermissions(strapi);
   await configureContentManager(strapi);
+  registerUserDeletion(strapi);
 };

@@ -9,9 +9,12 @@ import { PLUGIN_ID } from '../../shared/contract';
 import { getTargets } from './utils/settings';
 
 const REACTION_ACTIONS = ['tally', 'set', 'clear', 'tallies', 'kinds'].map((name) => `plugin::${PLUGIN_ID}.reactions.${name}`);
+// A reader's own reactions: identity is checked by the controller (401 where one is needed).
+const OWN_REACTION_ACTIONS = ['find', 'forget', 'claim'].map((name) => `plugin::${PLUGIN_ID}.mine.${name}`);
 
 const readerActions = (strapi: Core.Strapi): string[] => [
   ...REACTION_ACTIONS,
+  ...OWN_REACTION_ACTIONS,
   ...getTargets(strapi).flatMap((target) => [`${target.uid}.find`, `${target.uid}.findOne`]),
 ];
 

@@ -16,7 +16,7 @@ type Handler = (ctx: Context) => Promise<void>;
  * Strapi's authorize step turns an UnauthorizedError thrown below it into a bare "Unauthorized";
  * answering it here keeps the reason (forged token, anonymous reactions off) in the envelope.
  */
-const keepUnauthorizedReason =
+export const keepUnauthorizedReason =
   (handler: Handler): Handler =>
   async (ctx) => {
     try {
@@ -29,7 +29,7 @@ const keepUnauthorizedReason =
   };
 
 /** Responses that carry the caller's own reaction are theirs alone: never stored by a shared cache. */
-const privateResponse = (ctx: Context) => {
+export const privateResponse = (ctx: Context) => {
   ctx.set('Cache-Control', 'private, no-store');
   ctx.vary('Authorization');
   ctx.vary('Cookie');

@@ -12,6 +12,7 @@ import { loadTally, type ResolverContext } from './context';
 import { GRAPHQL_LIMITS, costValidationRules, reactionLimitsPlugin } from './operation-guard';
 import { publishedOnlyPlugin } from './published-only';
 import { buildMutations } from './mutations';
+import { buildOwnReactionMutations, buildOwnReactionQueries, ownReactionsTypeDefs } from './own-reactions';
 import { buildQueries } from './queries';
 import { buildTypeDefs } from './types';
 
@@ -95,11 +96,11 @@ export const registerGraphql = (strapi: Core.Strapi) => {
       targets.map((target) => [target.graphqlTypeName, { reactionTally: tallyResolver(strapi, target.uid) }])
     );
     return {
-      typeDefs: buildTypeDefs(getKinds(strapi), targets),
+      typeDefs: buildTypeDefs(getKinds(strapi), targets) + ownReactionsTypeDefs,
       resolvers: {
         ...targetResolvers,
-        Query: buildQueries(strapi),
-        Mutation: buildMutations(strapi),
+        Query: { ...buildQueries(strapi), ...buildOwnReactionQueries(strapi) },
+        Mutation: { ...buildMutations(strapi), ...buildOwnReactionMutations(strapi) },
       },
       resolversConfig: {
         // Public reads; the reader is still recognised for `mine`.
@@ -107,6 +108,9 @@ export const registerGraphql = (strapi: Core.Strapi) => {
         'Query.reactionKinds': { auth: { scope: [`${ACTIONS}.kinds`] } },
         'Mutation.react': { auth: { scope: [`${ACTIONS}.set`] } },
         'Mutation.unreact': { auth: { scope: [`${ACTIONS}.clear`] } },
+        'Query.myReactions': { auth: { scope: [`plugin::${PLUGIN_ID}.mine.find`] } },
+        'Mutation.forgetMyReactions': { auth: { scope: [`plugin::${PLUGIN_ID}.mine.forget`] } },
+        'Mutation.claimReactions': { auth: { scope: [`plugin::${PLUGIN_ID}.mine.claim`] } },
         ...Object.fromEntries(targets.map((target) => [`${target.graphqlTypeName}.reactionTally`, { auth: false }])),
       },
     };

@@ -15,6 +15,10 @@ export default {
     { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: {} },
     { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: {} },
     { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: {} },
+    // A reader's own reactions (controllers/mine.ts): list, erase, claim on sign-in.
+    { method: 'GET', path: '/reactions/mine', handler: 'mine.find', config: {} },
+    { method: 'DELETE', path: '/reactions/mine', handler: 'mine.forget', config: {} },
+    { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: {} },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
   ],

@@ -23,6 +23,8 @@ import { getSettings } from '../utils/settings';
 import type { Reader } from './readers';
 
 const ADDRESS_FACTOR = 10;
+/** Reads of a reader's own reactions (`mine`) allowed per minute, as a multiple of the write limit. */
+const READ_FACTOR = 10;
 const WINDOW_SECONDS = 60;
 
 type Limiters = { points: number; perReader: RateLimiterAbstract; perAddress: RateLimiterAbstract };
@@ -31,6 +33,7 @@ type NewReaderLimiter = { points: number; perAddress: RateLimiterAbstract };
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let limiters: Limiters | null = null;
   let newReaders: NewReaderLimiter | null = null;
+  let reads: Limiters | null = null;
   let redis: Redis | null = null;
 
   const redisClient = (url: string): Redis => {
@@ -71,6 +74,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const getNewReaderLimiter = (points: number): NewReaderLimiter => {
     if (!newReaders || newReaders.points !== points) newReaders = { points, perAddress: limiter('new-readers', points) };
     return newReaders;
+  };
+
+  const getReadLimiters = (points: number): Limiters => {
+    if (!reads || reads.points !== points) {
+      reads = { points, perReader: limiter('reader-reads', points), perAddress: limiter('address-reads', points * ADDRESS_FACTOR) };
+    }
+    return reads;
   };
 
   const refuse = (ctx: Context, rejection: unknown, message: string): never => {
@@ -129,8 +139,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /**
+     * Counts one read of a reader's own reactions: ten times the write limit per reader a minute
+     * (and per address ten times that); off when the write limit is off. 429 past it.
+     */
+    async consumeRead(ctx: Context, reader: Reader): Promise<void> {
+      const points = getSettings(strapi).rateLimit * READ_FACTOR;
+      if (!points || points <= 0) return;
+      const { perReader, perAddress } = getReadLimiters(points);
+      try {
+        await perAddress.consume(addressKeyOf(ctx));
+        await perReader.consume(reader.key);
+      } catch (rejection) {
+        refuse(ctx, rejection, 'Too many reads of your reactions from this client; try again later.');
+      }
+    },
+
     async close(): Promise<void> {
       limiters = null;
+      reads = null;
       newReaders = null;
       if (redis) {
         const client = redis;

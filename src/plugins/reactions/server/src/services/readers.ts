@@ -177,6 +177,68 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.cookies.set(TOKEN_COOKIE, reader.issuedToken, { ...cookieOptions(ctx), maxAge: ONE_YEAR_MS });
     },
 
+    /** The reader key of a users-permissions user, without a request (e.g. when the user is deleted). */
+    userReaderKey(userId: number): string {
+      return userKey(userId);
+    },
+
+    /**
+     * The anonymous reader behind the reactor token the request carries (header, else cookie),
+     * whether or not a JWT came too, and whether or not anonymous reactions are switched on (a
+     * reader may still see, erase or claim what they reacted with before). Null without a token;
+     * 401 for a token this server did not sign.
+     */
+    presentedAnonymous(ctx: Context): (Reader & { token: string; fromCookie: boolean }) | null {
+      const presented = presentedToken(ctx);
+      if (!presented) return null;
+      const verified = verifyToken(presented.token);
+      if (!verified) throw new errors.UnauthorizedError('Invalid reactor token: it was not issued by this server');
+      return {
+        key: readerKey(verified.secret, `anon:${verified.tokenId}`),
+        type: 'anonymous',
+        userId: null,
+        issuedToken: null,
+        isNew: false,
+        token: presented.token,
+        fromCookie: presented.fromCookie,
+      };
+    },
+
+    /**
+     * Whose own reactions a request is about (list, erase): the signed-in user, else the holder of
+     * a valid reactor token; null when the request carries neither. Never mints a token.
+     * Throws 401 for a bad Authorization header or a token this server did not sign.
+     */
+    owner(ctx: Context): Reader | null {
+      const user = ctx.state?.user as { id?: number } | undefined;
+      if (user?.id) return { key: userKey(user.id), type: 'user', userId: user.id, issuedToken: null, isNew: false };
+      if (ctx.get('authorization') && !isApiTokenCaller(ctx.state)) {
+        throw new errors.UnauthorizedError('Invalid Authorization header: send "Bearer <jwt>"');
+      }
+      const anonymous = service.presentedAnonymous(ctx);
+      return anonymous && { key: anonymous.key, type: 'anonymous', userId: null, issuedToken: null, isNew: false };
+    },
+
+    /**
+     * The write gate for erasing or claiming a reader's own reactions: as `forWrite` (one reader
+     * per request, each call one write against the limit), but it never mints a token: without
+     * an identity there is nothing to erase, so 401.
+     */
+    async forOwnWrite(ctx: Context): Promise<Reader> {
+      const limits = getService(strapi, 'limits');
+      const reader = writersByRequest.get(ctx) ?? service.owner(ctx);
+      if (!reader) throw new errors.UnauthorizedError('Send your reactor token or sign in: there is no reader to act for');
+      await limits.consume(ctx, reader);
+      writersByRequest.set(ctx, { ...reader, isNew: false });
+      return reader;
+    },
+
+    /** After a claim the account owns the token's reactions: the browser's cookie for it is dropped. */
+    forgetTokenCookie(ctx: Context, token: string): void {
+      if (ctx.cookies.get(TOKEN_COOKIE, { signed: false }) !== token) return;
+      ctx.cookies.set(TOKEN_COOKIE, '', { ...cookieOptions(ctx), maxAge: 0 });
+    },
+
     /** A client address as the write limit keeps it: a keyed hash, never the address itself. */
     addressKey(address: string): string {
       return hmac(getSecrets()[0], 'address', address).subarray(0, 18).toString('base64url');

@@ -26,6 +26,7 @@ import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
 import { COUNTER_UID, REACTION_UID } from '../../../shared/contract';
 import type { Target } from '../utils/settings';
+import { ownershipQueries } from './ownership-queries';
 import type { Reader } from './readers';
 
 type Row = Record<string, unknown>;
@@ -55,6 +56,10 @@ const deleteReturning = async (trx: Knex.Transaction, query: Knex.QueryBuilder, 
   const result = await trx.raw(`${sql} returning ${returning}`, bindings as Knex.RawBinding[]);
   return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 };
+
+/** The PostgreSQL advisory lock that serialises one reader's writes on one document. */
+const readerLockId = (targetUid: string, documentId: string, readerKey: string): bigint =>
+  crypto.createHash('sha256').update(`${targetUid}\u0000${documentId}\u0000${readerKey}`).digest().readBigInt64BE(0);
 
 type JoinTable = { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } };
 
@@ -117,7 +122,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const lockReader = async (trx: Knex.Transaction, targetUid: string, documentId: string, readerKey: string) => {
     if (!isPostgres()) return;
-    const lockId = crypto.createHash('sha256').update(`${targetUid}\u0000${documentId}\u0000${readerKey}`).digest().readBigInt64BE(0);
+    const lockId = readerLockId(targetUid, documentId, readerKey);
     await trx.raw('select pg_advisory_xact_lock(?)', [lockId.toString()]);
   };
 
@@ -385,5 +390,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
   };
 
-  return store;
+  // A reader's own reactions (list, erase, claim, a deleted user's): ownership-queries.ts.
+  return { ...store, ...ownershipQueries({ strapi, isPostgres, read, columnsOf, reactions, adjustCounters, unlink, deleteReturning, readerLockId }) };
 };

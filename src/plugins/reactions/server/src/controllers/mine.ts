@@ -1,0 +1,53 @@
+/**
+ * A reader's own reactions over REST: list (`GET /api/reactions/mine`), erase
+ * (`DELETE /api/reactions/mine`) and claim on sign-in (`POST /api/reactions/claim`). Thin
+ * adapters: identity from the readers service, rules in the ownership service. Every answer is
+ * the caller's own and private to them.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
+import { getService } from '../utils/services';
+import { parsePagination } from '../utils/pagination';
+import { parseDocumentIds } from '../utils/validation';
+import { keepUnauthorizedReason, privateResponse } from './reactions';
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const readers = () => getService(strapi, 'readers');
+  const ownership = () => getService(strapi, 'ownership');
+
+  return {
+    /** No identity at all: an empty list (a reader without a token has no reactions). */
+    find: keepUnauthorizedReason(async (ctx: Context) => {
+      privateResponse(ctx);
+      const pagination = parsePagination(ctx.query.pagination);
+      const documentIds = ctx.query.documentIds === undefined ? null : parseDocumentIds(ctx.query.documentIds);
+      const reader = readers().owner(ctx);
+      if (reader) await getService(strapi, 'limits').consumeRead(ctx, reader);
+      const { data, pagination: meta } = await ownership().list(reader, { ...pagination, documentIds });
+      ctx.body = { data, meta: { pagination: meta } };
+    }),
+
+    forget: keepUnauthorizedReason(async (ctx: Context) => {
+      privateResponse(ctx);
+      const reader = await readers().forOwnWrite(ctx);
+      ctx.body = { data: await ownership().forget(reader) };
+    }),
+
+    /** Needs the account (JWT: else 401) and the anonymous reader's token (else 400). */
+    claim: keepUnauthorizedReason(async (ctx: Context) => {
+      privateResponse(ctx);
+      const signedIn = readers().owner(ctx);
+      if (signedIn?.type !== 'user') throw new errors.UnauthorizedError('Sign in to claim reactions: send Authorization: Bearer <jwt>');
+      const anonymous = readers().presentedAnonymous(ctx);
+      if (!anonymous) {
+        throw new errors.ValidationError(`Send the anonymous reader's token to claim (the ${TOKEN_HEADER} header or the ${TOKEN_COOKIE} cookie)`);
+      }
+      const user = await readers().forOwnWrite(ctx);
+      const result = await ownership().claim(user, anonymous);
+      readers().forgetTokenCookie(ctx, anonymous.token);
+      ctx.body = { data: result };
+    }),
+  };
+};
