@@ -7,6 +7,7 @@
  * Pure: takes plain settings, returns a plain object (its unit test builds it without Strapi).
  */
 import type { KindInfo } from '../../../shared/contract';
+import { OWN_REACTIONS_TAG, ownReactionParameters, ownReactionPaths, ownReactionSchemas } from './openapi-own-reactions';
 
 export type OpenApiTarget = { pluralName: string; singularName: string; displayName: string };
 
@@ -157,7 +158,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
         'No response reveals who reacted; a reader only ever learns their own reaction (`mine`).',
         'Every error uses Strapi\'s envelope `{ "data": null, "error": { "status", "name", "message", "details" } }`.',
         '',
-        `GraphQL (\`POST /graphql\`) offers the same operations: \`reactionTallies\`, \`reactionKinds\`, \`react\`, \`unreact\` and \`reactionTally\` on each target. ${
+        `GraphQL (\`POST /graphql\`) offers the same operations: \`reactionTallies\`, \`reactionKinds\`, \`react\`, \`unreact\`, \`reactionTally\` on each target, and a reader's own reactions: \`myReactions\`, \`forgetMyReactions\`, \`claimReactions\`. ${
           example ? `Example: \`PUT ${example}\` with \`{ "data": { "kind": "${kinds[0]}" } }\`.` : ''
         }`,
       ].join('\n'),
@@ -167,6 +168,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
     tags: [
       ...settings.targets.map((target) => ({ name: `${target.displayName} reactions`, description: `Reactions on ${target.pluralName}.` })),
       { name: 'Tallies and kinds', description: 'Read-only helpers for lists and for building a reaction bar.' },
+      OWN_REACTIONS_TAG,
     ],
     paths: {
       ...targetPaths,
@@ -188,6 +190,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
           },
         },
       },
+      ...ownReactionPaths(settings, kinds),
       '/api/reaction-kinds': {
         get: {
           tags: ['Tallies and kinds'],
@@ -276,6 +279,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
           properties: { data: { type: 'array', items: ref('ReactionKindInfo') } },
           required: ['data'],
         },
+        ...ownReactionSchemas(),
         ErrorEnvelope: {
           type: 'object',
           description: 'Strapi\'s error envelope, used by every error response.',
@@ -307,6 +311,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
           description: 'The documentId of a published document (letters, digits, `-` and `_`).',
           schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
         },
+        ...ownReactionParameters(settings),
         DocumentIds: {
           name: 'documentIds',
           in: 'query',
@@ -323,6 +328,10 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
         },
         SetReactorCookie: {
           description: 'Only when a token was issued: `reactor_token=<token>; path=/; httponly; samesite=lax` (one year).',
+          schema: { type: 'string' },
+        },
+        ClearReactorCookie: {
+          description: 'After a claim, when the cookie held the claimed token: `reactor_token=; path=/; max-age=0` (the account now owns its reactions).',
           schema: { type: 'string' },
         },
         RetryAfter: {
