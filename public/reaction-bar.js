@@ -16,6 +16,7 @@
  * Events (bubbling, composed)
  *   reaction-change detail: the server's tally after a change was saved
  *   reaction-error  detail: { status, name, message, retryAfter }
+ *   reaction-claim  detail: { moved, dropped } after an anonymous reader's reactions moved to the account
  * Styling: CSS custom properties --reaction-bar-accent, --reaction-bar-bg, --reaction-bar-fg,
  *   --reaction-bar-muted, --reaction-bar-border, --reaction-bar-pressed-bg, --reaction-bar-focus,
  *   --reaction-bar-error, --reaction-bar-radius, and the parts bar, heading, kinds, button,
@@ -25,6 +26,12 @@
  * `reactor_token` cookie carries it; the bar also keeps the `X-Reactor-Token` response header in
  * localStorage (per API origin) and sends it as a header, which is what makes it work when the
  * page and the API are on different origins.
+ *
+ * Sign-in: when `authToken` is set while the bar holds an anonymous token (in localStorage), the
+ * bar first claims that token's reactions for the account (POST /api/reactions/claim; the server
+ * keeps the account's reaction where both reacted to the same story and clears the cookie), then
+ * forgets the token, so the reader is counted once per story. Bars of one page share one claim
+ * (the bar that made it emits `reaction-claim`).
  *
  * Behaviour: a click shows its effect at once (optimistic), then the bar settles on the tally
  * the server returns. Clicking your current choice clears it. When the server refuses (429 with
@@ -145,6 +152,9 @@ const adoptStyles = (root) => {
 
 /** Kinds rarely change: one request per API origin per page. */
 const kindsByBase = new Map();
+
+/** One claim per anonymous token, however many bars the page has. */
+const claimsByToken = new Map();
 
 const resolveOrigin = (apiBase) => {
   try {
@@ -357,6 +367,37 @@ export class ReactionBar extends HTMLElement {
     }
   }
 
+  /**
+   * Signed in while holding an anonymous token: moves that token's reactions to the account,
+   * then forgets the token. A refusal leaves things as they are: the tally still loads (a token
+   * the server did not sign is forgotten by the next request, as always).
+   */
+  async _claimAnonymous() {
+    const tokens = tokenStore(this.apiBase);
+    const token = tokens.get();
+    if (!this._authToken || !token) return;
+    const key = `${resolveOrigin(this.apiBase)} ${token}`;
+    const first = !claimsByToken.has(key);
+    if (first) {
+      const claim = fetch(`${this.apiBase}/api/reactions/claim`, {
+        method: 'POST',
+        headers: { Accept: 'application/json', Authorization: `Bearer ${this._authToken}`, [TOKEN_HEADER]: token },
+        credentials: 'same-origin',
+      })
+        .then(async (response) => {
+          const payload = await response.json().catch(() => null);
+          if (!response.ok || !payload || !payload.data) return null;
+          if (tokens.get() === token) tokens.set(null);
+          return payload.data;
+        })
+        .catch(() => null)
+        .finally(() => claimsByToken.delete(key));
+      claimsByToken.set(key, claim);
+    }
+    const claimed = await claimsByToken.get(key);
+    if (first && claimed && this.isConnected) this._emit('reaction-claim', { moved: claimed.moved, dropped: claimed.dropped });
+  }
+
   async _load() {
     const generation = ++this._generation;
     this._server = null;
@@ -372,6 +413,8 @@ export class ReactionBar extends HTMLElement {
       return;
     }
     try {
+      await this._claimAnonymous();
+      if (generation !== this._generation) return;
       const [kinds, tally] = await Promise.all([this._fetchKinds(), this._fetchTally()]);
       if (generation !== this._generation) return;
       this._loading = false;
