@@ -9,7 +9,7 @@
  *   3. one article's tally at 10k vs at the largest count (1M with --million)  (goal p50 <= 1.5)
  *   4. GraphQL articles(pageSize 25) { reactionTally } vs without it             (goal >= 0.9)
  * Prints req/s, p50, p99 and non-2xx per side and each ratio with its goal, and writes
- * bench/report.json. A benchmark, not a test: CI does not run it.
+ * bench/report-<database>[-1m].json. A benchmark, not a test: CI does not run it.
  */
 'use strict';
 

@@ -1,13 +1,15 @@
 /**
- * Types and a small typed client for the reactions REST API (see /work/shared/API.md and the
- * OpenAPI document at GET /api/reactions/openapi.json). No dependencies: copy this file into a
- * frontend, or import it. Works in browsers and Node 18+ (global fetch).
+ * Types and a small typed client for the reactions REST API (the plugin's README,
+ * src/plugins/reactions/README.md, and the OpenAPI document at GET /api/reactions/openapi.json).
+ * Works in browsers and Node 18+ (global fetch). The shapes come from the plugin's shared
+ * contract (the same file its server and admin panel use), narrowed here to a project's kinds.
  *
- * Kinds are configured in config/reactions.ts. The types default to the stock kinds; a project
+ * Kinds are configured in config/plugins.ts. The types default to the stock kinds; a project
  * with other kinds passes its own union: `ReactionTally<'up' | 'down'>`.
  */
+import type { ErrorEnvelope as ContractErrorEnvelope, KindInfo, Tally } from '../src/plugins/reactions/shared/contract';
 
-/** The stock kinds, in display order (config/reactions.ts). */
+/** The stock kinds, in display order (the plugin's defaults). */
 export const DEFAULT_REACTION_KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'] as const;
 
 export type DefaultReactionKind = (typeof DEFAULT_REACTION_KINDS)[number];
@@ -16,20 +18,14 @@ export type DefaultReactionKind = (typeof DEFAULT_REACTION_KINDS)[number];
 export type ReactionCounts<K extends string = DefaultReactionKind> = { [P in K]: number };
 
 /** The aggregate of one document's reactions; `total` equals the sum of `counts`. */
-export interface ReactionTally<K extends string = DefaultReactionKind> {
-  documentId: string;
-  total: number;
+export type ReactionTally<K extends string = DefaultReactionKind> = Omit<Tally, 'counts' | 'mine'> & {
   counts: ReactionCounts<K>;
   /** The calling reader's kind, or null (not reacted, or not identified). */
   mine: K | null;
-}
+};
 
 /** One entry of GET /api/reaction-kinds. */
-export interface ReactionKindInfo<K extends string = DefaultReactionKind> {
-  kind: K;
-  label: string;
-  emoji: string;
-}
+export type ReactionKindInfo<K extends string = DefaultReactionKind> = Omit<KindInfo, 'kind'> & { kind: K };
 
 export type ReactionErrorName =
   | 'ValidationError'
@@ -40,15 +36,7 @@ export type ReactionErrorName =
   | (string & {});
 
 /** Strapi's error envelope, used by every error response. */
-export interface ErrorEnvelope {
-  data: null;
-  error: {
-    status: number;
-    name: ReactionErrorName;
-    message: string;
-    details?: Record<string, unknown>;
-  };
-}
+export type ErrorEnvelope = ContractErrorEnvelope & { error: { name: ReactionErrorName } };
 
 export interface DataEnvelope<T> {
   data: T;

@@ -1,9 +1,6 @@
-type Env = {
-  (key: string, fallback?: string): string;
-  bool(key: string, fallback?: boolean): boolean;
-};
+import type { Core } from '@strapi/strapi';
 
-export default ({ env }: { env: Env }) => ({
+export default ({ env }: Core.Config.Shared.ConfigParams) => ({
   auth: {
     secret: env('ADMIN_JWT_SECRET'),
   },

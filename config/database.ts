@@ -1,16 +1,11 @@
 import path from 'path';
-
-type Env = {
-  (key: string, fallback?: string): string;
-  int(key: string, fallback?: number): number;
-  bool(key: string, fallback?: boolean): boolean;
-};
+import type { Core } from '@strapi/strapi';
 
 type SqliteConnection = {
   pragma?: (statement: string) => unknown;
 };
 
-export default ({ env }: { env: Env }) => {
+export default ({ env }: Core.Config.Shared.ConfigParams) => {
   const client = env('DATABASE_CLIENT', 'sqlite');
 
   if (client === 'postgres') {

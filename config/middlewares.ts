@@ -1,6 +1,4 @@
-type Env = {
-  (key: string, fallback?: string): string;
-};
+import type { Core } from '@strapi/strapi';
 
 type RequestHeaders = { get(field: string): string };
 
@@ -28,7 +26,7 @@ const credentialOrigins = (value: string): string[] =>
       return origin;
     });
 
-export default ({ env }: { env: Env }) => {
+export default ({ env }: Core.Config.Shared.ConfigParams) => {
   const origins = credentialOrigins(env('CORS_ORIGINS', ''));
   return [
     'strapi::logger',

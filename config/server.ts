@@ -1,9 +1,6 @@
-type Env = {
-  (key: string, fallback?: string): string;
-  int(key: string, fallback?: number): number;
-  bool(key: string, fallback?: boolean): boolean;
-  array(key: string, fallback?: string[]): string[];
-};
+import type { Core } from '@strapi/strapi';
+
+type Env = Core.Config.Shared.ConfigParams['env'];
 
 /**
  * The secrets a production instance must be given. The same list is in scripts/ensure-env.js,
@@ -42,7 +39,7 @@ const trustedProxyHops = (value: string): number => {
   throw new Error(`TRUST_PROXY must be false, true or a number of proxy hops (0-99), not "${value}"`);
 };
 
-export default ({ env }: { env: Env }) => {
+export default ({ env }: Core.Config.Shared.ConfigParams) => {
   assertProductionSecrets(env);
   const hops = trustedProxyHops(env('TRUST_PROXY', ''));
   return {

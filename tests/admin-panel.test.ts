@@ -12,13 +12,14 @@ import { getTally, putReaction } from './helpers/content';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { ensureAdminBuild, startServerProcess, type ServerProcess } from './helpers/server-process';
 import { APP_DIR } from './helpers/strapi';
+import { DEFAULT_REACTION_KINDS } from '../client/reactions';
 
 jest.setTimeout(240000);
 
 const ADMIN = { email: 'editor@example.test', password: 'Editor-pass-2024' };
 const ARTICLE_UID = 'api::article.article';
 const REACTION_UID = 'plugin::reactions.reaction';
-const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
+const KINDS: string[] = [...DEFAULT_REACTION_KINDS];
 const README_SCREENSHOT = path.join(APP_DIR, 'docs', 'admin-reactions-panel.png');
 
 const HARBOUR = { title: 'Harbour bridge reopens after a year of repairs', reactions: { like: 3, love: 2, wow: 1 } };

@@ -69,20 +69,16 @@ const expectPrivate = (res: request.Response, label: string) => {
   expect([label, varyOf(res)]).toEqual([label, expect.arrayContaining(IDENTITY_VARY)]);
 };
 
-type EnvFn = {
-  (key: string, fallback?: string): string;
-  int(key: string, fallback?: number): number;
-  bool(key: string, fallback?: boolean): boolean;
-  array(key: string, fallback?: string[]): string[];
-};
+type ConfigEnv = Core.Config.Shared.ConfigParams['env'];
 
 /** Strapi's `env` helper over a fixed set of variables. */
-const envOf = (values: Record<string, string>): EnvFn =>
+// Only the helpers config/server.ts uses, over fixed values instead of process.env.
+const envOf = (values: Record<string, string>): ConfigEnv =>
   Object.assign((key: string, fallback?: string) => values[key] ?? (fallback as string), {
     int: (key: string, fallback?: number) => (values[key] === undefined ? (fallback as number) : parseInt(values[key], 10)),
     bool: (key: string, fallback?: boolean) => (values[key] === undefined ? (fallback as boolean) : values[key] === 'true'),
     array: (key: string, fallback?: string[]) => (values[key] === undefined ? (fallback as string[]) : values[key].split(',')),
-  });
+  }) as unknown as ConfigEnv;
 
 const withSecrets = (values: Record<string, string> = {}) => ({ ...Object.fromEntries(SECRETS.map((key) => [key, TEST_ENV[key]])), ...values });
 

@@ -3,6 +3,7 @@
  */
 import request from 'supertest';
 import { startTestApp, type TestApp } from './helpers/strapi';
+import { DEFAULT_REACTION_KINDS } from '../client/reactions';
 import {
   createArticle,
   createArticles,
@@ -16,7 +17,7 @@ import {
   storedRows,
 } from './helpers/content';
 
-const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
+const KINDS: string[] = [...DEFAULT_REACTION_KINDS];
 
 let app: TestApp;
 let url: string;

@@ -9,8 +9,9 @@ import { startServerProcess, type ServerProcess } from './helpers/server-process
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startTestApp, APP_DIR, TEST_ENV } from './helpers/strapi';
 import { createArticle, putReaction, expectTallyMatchesRows, getTally } from './helpers/content';
+import { DEFAULT_REACTION_KINDS } from '../client/reactions';
 
-const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
+const KINDS: string[] = [...DEFAULT_REACTION_KINDS];
 
 const runReconcile = (database: TestDatabase, args: string[] = []) =>
   spawnSync(process.execPath, [path.join(APP_DIR, 'scripts/reconcile.js'), ...args], {
