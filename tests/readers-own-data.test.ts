@@ -451,6 +451,37 @@ describe('deleting a user', () => {
   });
 });
 
+describe('deleting users in bulk and switching anonymous reactions off', () => {
+  it('a bulk delete by query (deleteMany) deletes every deleted user\'s reactions', async () => {
+    const id = await createArticle(app.strapi);
+    const [first, second, kept] = [await registerUser(url), await registerUser(url), await registerUser(url)];
+    for (const user of [first, second, kept]) await putReaction(url, id, 'love', { jwt: user.jwt });
+    expect((await expectExact(id)).counts.love).toBe(3);
+    await app.strapi.db.query('plugin::users-permissions.user').deleteMany({ where: { id: { $in: [first.user.id, second.user.id] } } });
+    const tally = await expectExact(id);
+    expect(tally.counts.love).toBe(1);
+    expect((await mine({ jwt: kept.jwt })).body.data).toHaveLength(1);
+  });
+
+  it('with anonymous reactions switched off, a token holder may still list, erase and claim what they reacted with', async () => {
+    const [a, b] = [await createArticle(app.strapi), await createArticle(app.strapi)];
+    const reader = await newAnonymousReader(url, a, 'like');
+    const other = await newAnonymousReader(url, b, 'sad');
+    app.strapi.config.set('plugin::reactions.anonymous', false);
+    try {
+      expect((await putReaction(url, b, 'like', reader)).status).toBe(401);
+      expect((await mine(reader)).body.data.map((item: Mine) => item.documentId)).toEqual([a]);
+      expect((await forget(reader)).body).toEqual({ data: { removed: 1 } });
+      await expectExact(a);
+      const user = await registerUser(url);
+      expect((await claim({ jwt: user.jwt, token: other.token })).body).toEqual({ data: { moved: 1, dropped: 0 } });
+      await expectExact(b);
+    } finally {
+      app.strapi.config.set('plugin::reactions.anonymous', true);
+    }
+  });
+});
+
 describe('GraphQL', () => {
   const MY = `query Mine($ids: [ID!], $pagination: PaginationArg) {
     myReactions(documentIds: $ids, pagination: $pagination) { data { target documentId kind updatedAt } pagination { page pageSize pageCount total } }
