@@ -160,6 +160,11 @@ describe('first admin from the environment', () => {
     await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30000 });
     await dismissAnnouncements();
     await shot('home');
+    // Signed in: inside the admin panel, no login form left, the admin known to the server.
+    expect(new URL(page.url()).pathname.startsWith('/admin')).toBe(true);
+    expect(await page.locator('input[name="password"]').count()).toBe(0);
+    const me = await request(server.url).get('/admin/users/me').set('Authorization', `Bearer ${adminToken}`);
+    expect(me.body.data.email).toBe(ADMIN.email);
   });
 });
 

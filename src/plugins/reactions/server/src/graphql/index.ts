@@ -81,10 +81,13 @@ const addApolloGuards = (strapi: Core.Strapi) => {
 
 export const registerGraphql = (strapi: Core.Strapi) => {
   addApolloGuards(strapi);
-  const tallyResolvers = () => new Map(getTargets(strapi).map((t) => [t.graphqlTypeName, tallyResolver(strapi, t.uid)]));
+  // One resolver per target type, built once: given to the extension and pinned on the built schema.
+  let tallyResolvers: Map<string, FieldResolver> | null = null;
+  const resolversByType = () =>
+    (tallyResolvers ??= new Map(getTargets(strapi).map((t) => [t.graphqlTypeName, tallyResolver(strapi, t.uid)])));
   const contentApi = strapi.plugin('graphql').service('content-api') as { buildSchema: () => GraphQLSchema };
   const buildSchema = contentApi.buildSchema.bind(contentApi);
-  contentApi.buildSchema = () => pinTallyResolvers(buildSchema(), tallyResolvers());
+  contentApi.buildSchema = () => pinTallyResolvers(buildSchema(), resolversByType());
 
   const extension = strapi.plugin('graphql').service('extension');
   extension.shadowCRUD(REACTION_UID).disable();
@@ -92,9 +95,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
 
   extension.use(() => {
     const targets = getTargets(strapi);
-    const targetResolvers = Object.fromEntries(
-      targets.map((target) => [target.graphqlTypeName, { reactionTally: tallyResolver(strapi, target.uid) }])
-    );
+    const targetResolvers = Object.fromEntries([...resolversByType()].map(([typeName, resolve]) => [typeName, { reactionTally: resolve }]));
     return {
       typeDefs: buildTypeDefs(getKinds(strapi), targets) + ownReactionsTypeDefs,
       resolvers: {
