@@ -15,6 +15,8 @@ export default {
     { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: {} },
     { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: {} },
     { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: {} },
+    // Identity-free by design (never `mine`, never a cookie): no JWT check per subscriber.
+    { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: false } },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
   ],
