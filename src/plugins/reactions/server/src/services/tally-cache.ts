@@ -137,7 +137,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** The max-age a response built from data read at `storedAt` may still announce. */
     remainingMaxAge(storedAt: number): number {
       const maxAge = getSettings(strapi).tallyMaxAge;
-      return Math.max(0, Math.min(maxAge, maxAge - Math.ceil((now() - storedAt) / 1000)));
+      // Whole seconds, rounded against the cache; a read of the last quarter second counts as fresh.
+      return Math.max(0, Math.min(maxAge, maxAge - Math.ceil((now() - storedAt - 250) / 1000)));
     },
 
     /** A write (or publication change) on this document: drop its entry. */
