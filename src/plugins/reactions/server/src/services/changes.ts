@@ -58,11 +58,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const connectionConfig = (): ClientConfig => {
-    const connection = (strapi.db.config.connection as { connection?: unknown }).connection;
+    // The app's own settings (config/database.ts): strapi.db.config keeps them without the password.
+    const fromApp = strapi.config.get('database.connection.connection') as unknown;
+    const connection = fromApp ?? (strapi.db.config.connection as { connection?: unknown }).connection;
     const settings = (typeof connection === 'object' && connection ? connection : {}) as ClientConfig & { schema?: unknown };
     // `schema` is Strapi's, not pg's; everything else (host, ssl, connectionString, ...) is pg's own.
     const { schema: _schema, ...rest } = settings;
-    return { ...rest, application_name: LISTENER_APPLICATION_NAME, keepAlive: true };
+    // Strapi keeps the password non-enumerable (out of logs and dumps): a spread would drop it.
+    return { ...rest, password: settings.password, application_name: LISTENER_APPLICATION_NAME, keepAlive: true };
   };
 
   const scheduleReconnect = () => {
