@@ -7,6 +7,7 @@
  * Pure: takes plain settings, returns a plain object (its unit test builds it without Strapi).
  */
 import type { KindInfo } from '../../../shared/contract';
+import { addCacheableTallies } from './cacheable-openapi';
 
 export type OpenApiTarget = { pluralName: string; singularName: string; displayName: string };
 
@@ -18,6 +19,8 @@ export type OpenApiSettings = {
   maxBatchIds: number;
   bodyLimit: string;
   version: string;
+  /** REACTIONS_TALLY_MAX_AGE, for the caching notes (cacheable-openapi.ts). */
+  tallyMaxAge?: number;
 };
 
 type Json = Record<string, unknown>;
@@ -135,7 +138,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
       ? `${settings.rateLimit} reaction writes per reader per minute (REST and GraphQL together; \`REACTIONS_RATE_LIMIT\`)`
       : 'switched off on this server (`REACTIONS_RATE_LIMIT=0`)';
 
-  return {
+  return addCacheableTallies({
     openapi: '3.1.0',
     info: {
       title: 'Newsroom reactions API',
@@ -379,5 +382,5 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
         },
       },
     },
-  };
+  }, settings);
 };
