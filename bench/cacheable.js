@@ -13,6 +13,7 @@
 
 const fs = require('fs');
 const http = require('http');
+const { performance } = require('perf_hooks');
 
 const rssOf = (pid) => {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

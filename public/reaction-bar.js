@@ -38,6 +38,7 @@
  * server's state and is usable again (after Retry-After for 429).
  */
 
+/* global EventSource */
 const DEFAULT_HEADING = "What's Your Reaction?";
 const TOKEN_HEADER = 'X-Reactor-Token';
 const STORAGE_PREFIX = 'reaction-bar:token:';

@@ -120,7 +120,7 @@ describeNginx('docs/nginx-cdn.conf in front of Strapi', () => {
     expect(write.status).toBe(201);
     expect(write.headers.get('x-cache-status')).not.toBe('HIT');
     const token = write.headers.get('x-reactor-token') as string;
-    for (const headers of [{ 'X-Reactor-Token': token }, { Cookie: `reactor_token=${token}` }]) {
+    for (const headers of [{ 'X-Reactor-Token': token }, { Cookie: `reactor_token=${token}` }] as Array<Record<string, string>>) {
       for (let i = 0; i < 2; i += 1) {
         const res = await get(`${cdn}/api/articles/${id}/reactions`, headers);
         expect(res.headers.get('x-cache-status')).toBe('BYPASS');
