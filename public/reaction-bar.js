@@ -29,8 +29,8 @@
  * page and the API are on different origins.
  *
  * Caching: the counts come from the public, identity-free tally read (a CDN may serve it); the
- * reader's own reaction comes from a separate private read, made only when the bar knows an
- * identity (a stored reactor token or a JWT).
+ * reader's own reaction comes from a separate private read, made when the bar knows an identity
+ * (a stored reactor token or a JWT) or the API is same-origin (the httpOnly cookie may carry one).
  *
  * Behaviour: a click shows its effect at once (optimistic), then the bar settles on the tally
  * the server returns. Clicking your current choice clears it. When the server refuses (429 with
@@ -361,7 +361,9 @@ export class ReactionBar extends HTMLElement {
 
   /** The public counts (cacheable) and, when the bar knows an identity, the reader's own kind. */
   async _fetchTally() {
-    const identified = Boolean(this._authToken || tokenStore(this.apiBase).get());
+    // Same-origin, the httpOnly cookie may carry a reader the page cannot see: ask then too.
+    const sameOrigin = resolveOrigin(this.apiBase) === location.origin;
+    const identified = Boolean(this._authToken || tokenStore(this.apiBase).get() || sameOrigin);
     const [counts, own] = await Promise.all([
       this._request('GET', this._endpoint(), undefined, { anonymous: true }),
       identified ? this._fetchMine() : Promise.resolve(null),

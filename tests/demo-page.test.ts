@@ -551,7 +551,8 @@ describe('API documentation', () => {
     await page.goto(`${server.url}/api-docs/`);
     await page.locator('#docs[aria-busy="false"]').waitFor();
     expect(await page.locator('#docs h1').textContent()).toContain('Newsroom reactions API');
-    expect(await page.locator('section.operation').count()).toBe(8);
+    // 8 operations, and GET /api/reaction-stream (live tallies).
+    expect(await page.locator('section.operation').count()).toBe(9);
     const put = page.locator('#op-setArticleReaction');
     for (const status of ['200', '201', '400', '401', '404', '413', '429']) {
       expect(await put.locator(`.response[data-status="${status}"]`).count()).toBe(1);
