@@ -19,6 +19,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const autocannon = require('autocannon');
+const { cacheablePairs, liveBench } = require('./cacheable');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const WORK_DIR = path.join(APP_DIR, 'bench', '.work');
@@ -40,6 +41,8 @@ const baseEnv = {
   SERVE_ADMIN_PANEL: 'false',
   SEED_SAMPLE_CONTENT: 'false',
   REACTIONS_RATE_LIMIT: '0',
+  REACTIONS_NEW_READERS_PER_ADDRESS: '0',
+  REACTIONS_STREAM_CONNECTIONS_PER_ADDRESS: '0',
   APP_KEYS: 'bench-key-one,bench-key-two',
   API_TOKEN_SALT: 'bench-salt',
   ADMIN_JWT_SECRET: 'bench-admin-secret',
@@ -306,6 +309,19 @@ const main = async () => {
       { ratio: pairs[3].b.requestsPerSecond / pairs[3].a.requestsPerSecond, goal: '>= 0.9', met: (r) => r >= 0.9 },
     ];
 
+    // Cacheable and live tallies (bench/cacheable.js); the list goal there is >= 0.95.
+    const cacheable = await cacheablePairs({ pair, server: withTallies, documentId: seeded.articles[3], tallyId: seeded.articles[4], usePostgres });
+    let live = null;
+    if (usePostgres) {
+      log('Live: starting a second instance...');
+      const second = await startServer(env);
+      try {
+        live = await liveBench({ servers: [withTallies, second], documentId: seeded.articles[5], log });
+      } finally {
+        second.child.kill('SIGTERM');
+      }
+    }
+
     const machine = `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${usePostgres ? 'PostgreSQL' : 'SQLite (WAL)'}`;
     log(`\nMachine: ${machine}`);
     log(`Rounds: ${ROUNDS} x ${ROUND_SECONDS}s per side, alternating; ${CONNECTIONS} connections\n`);
@@ -317,6 +333,23 @@ const main = async () => {
       log(`  ratio ${goals[i].ratio.toFixed(2)} (goal ${goals[i].goal}) ${goals[i].met(goals[i].ratio) ? 'met' : 'NOT met'}\n`);
     });
 
+    for (const p of cacheable) {
+      log(p.name);
+      for (const side of [p.a, p.b]) {
+        log(`  ${side.label.padEnd(32)} ${String(side.requestsPerSecond).padStart(7)} req/s   p50 ${String(side.p50).padStart(5)} ms   p99 ${String(side.p99).padStart(5)} ms   non-2xx ${side.non2xx}`);
+      }
+      log(`  ratio ${p.ratio.toFixed(2)} (goal ${p.goal}) ${p.met(p.ratio) ? 'met' : 'NOT met'}\n`);
+    }
+    log(`article list with tallies vs without, issue 14's goal: ratio ${goals[0].ratio.toFixed(2)} (goal >= 0.95) ${goals[0].ratio >= 0.95 ? 'met' : 'NOT met'}\n`);
+    if (live) {
+      log(`live: ${live.subscribers} subscribers on ${live.instances} instances, ${live.writes} writes at 50/s on one story`);
+      log(`  every change seen by ${live.subscribersWithEveryChange}/${live.subscribers} subscribers; deliveries ${live.deliveries}/${live.expectedDeliveries}`);
+      log(`  delivery latency p50 ${live.p50} ms, p99 ${live.p99} ms, max ${live.max} ms (goal p99 < 1000) ${live.met ? 'met' : 'NOT met'}`);
+      log(`  server memory per subscriber ${live.memoryPerSubscriberKiB} KiB (RSS of both instances)\n`);
+    } else {
+      log('live: measured with --pg (two instances need PostgreSQL LISTEN/NOTIFY)\n');
+    }
+
     const report = {
       date: new Date().toISOString(),
       machine,
@@ -327,6 +360,11 @@ const main = async () => {
       connections: CONNECTIONS,
       graphqlQueries: { without: graphqlQuery(false), with: graphqlQuery(true) },
       pairs: pairs.map((p, i) => ({ ...p, ratio: Number(goals[i].ratio.toFixed(3)), goal: goals[i].goal, met: goals[i].met(goals[i].ratio) })),
+      cacheable: [
+        ...cacheable.map((p) => ({ name: p.name, a: p.a, b: p.b, ratio: Number(p.ratio.toFixed(3)), goal: p.goal, met: p.met(p.ratio) })),
+        { name: 'article list with tallies vs without', ratio: Number(goals[0].ratio.toFixed(3)), goal: '>= 0.95', met: goals[0].ratio >= 0.95 },
+      ],
+      live,
     };
     const file = path.join(APP_DIR, 'bench', `report-${report.database}${million ? '-1m' : ''}.json`);
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -23,8 +23,9 @@ const el = (tag, attributes = {}, ...children) => {
   return node;
 };
 
+// The page's own reads carry no identity, so a CDN may serve them; the bar reads the reader's own state.
 const getJson = async (url) => {
-  const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'omit' });
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const error = new Error((body && body.error && body.error.message) || `HTTP ${response.status}`);
@@ -210,7 +211,8 @@ const coverOf = (article) => {
 
 const renderArticle = (article) => {
   const source = safeUrl(article.sourceUrl);
-  const bar = el('reaction-bar', { 'document-id': article.documentId, 'content-type': 'articles' });
+  // live: other readers' reactions appear as they happen (the bar's live stream).
+  const bar = el('reaction-bar', { 'document-id': article.documentId, 'content-type': 'articles', live: '' });
   const meta = el(
     'p',
     { class: 'story__meta' },

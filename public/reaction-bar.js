@@ -10,6 +10,8 @@
  *   content-type    plural name of the target collection type; default "articles"
  *   heading         heading text; default "What's Your Reaction?"
  *   heading-level   1-6, default 2
+ *   live            (boolean) follow other readers' reactions as they happen, over the
+ *                   server's live stream (GET /api/reaction-stream, Server-Sent Events)
  * Properties
  *   authToken       a users-permissions JWT for signed-in readers (kept out of the DOM)
  *   tally           the last tally the server confirmed (read-only)
@@ -33,12 +35,17 @@
  * forgets the token, so the reader is counted once per story. Bars of one page share one claim
  * (the bar that made it emits `reaction-claim`).
  *
+ * Caching: the counts come from the public, identity-free tally read (a CDN may serve it); the
+ * reader's own reaction comes from a separate private read, made when the bar knows an identity
+ * (a stored reactor token or a JWT) or the API is same-origin (the httpOnly cookie may carry one).
+ *
  * Behaviour: a click shows its effect at once (optimistic), then the bar settles on the tally
  * the server returns. Clicking your current choice clears it. When the server refuses (429 with
  * Retry-After, 401, network error, ...) the status line says so, the bar rolls back to the
  * server's state and is usable again (after Retry-After for 429).
  */
 
+/* global EventSource */
 const DEFAULT_HEADING = "What's Your Reaction?";
 const TOKEN_HEADER = 'X-Reactor-Token';
 const STORAGE_PREFIX = 'reaction-bar:token:';
@@ -206,7 +213,7 @@ const el = (tag, attributes = {}, text) => {
 
 export class ReactionBar extends HTMLElement {
   static get observedAttributes() {
-    return ['document-id', 'api-base', 'content-type', 'heading', 'heading-level'];
+    return ['document-id', 'api-base', 'content-type', 'heading', 'heading-level', 'live'];
   }
 
   constructor() {
@@ -224,6 +231,8 @@ export class ReactionBar extends HTMLElement {
     this._cooldownTimer = null;
     this._coolingDown = false;
     this._buttons = new Map();
+    this._live = null; // the EventSource while `live` is on
+    this._liveRetry = null;
 
     const root = this.attachShadow({ mode: 'open' });
     adoptStyles(root);
@@ -279,11 +288,13 @@ export class ReactionBar extends HTMLElement {
     this._loadScheduled = false;
     this._coolingDown = false;
     clearTimeout(this._cooldownTimer);
+    this._stopLive();
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue) return;
     if (name === 'heading' || name === 'heading-level') this._renderHeading();
+    else if (name === 'live' && this.isConnected) this._syncLive();
     else if (this.isConnected) this._scheduleLoad();
   }
 
@@ -304,12 +315,12 @@ export class ReactionBar extends HTMLElement {
     return `${this.apiBase}/api/${encodeURIComponent(this.contentType)}/${encodeURIComponent(this.documentId)}/reactions`;
   }
 
-  async _request(method, url, body) {
+  async _request(method, url, body, { anonymous = false } = {}) {
     const tokens = tokenStore(this.apiBase);
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (this._authToken) headers.Authorization = `Bearer ${this._authToken}`;
-    const token = tokens.get();
+    if (this._authToken && !anonymous) headers.Authorization = `Bearer ${this._authToken}`;
+    const token = anonymous ? null : tokens.get();
     if (token) headers[TOKEN_HEADER] = token;
 
     let response;
@@ -318,7 +329,8 @@ export class ReactionBar extends HTMLElement {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: 'same-origin',
+        // The public read carries no identity at all (no cookie either), so a CDN may answer it.
+        credentials: anonymous ? 'omit' : 'same-origin',
       });
     } catch {
       throw new RequestError(0, 'NetworkError', 'Network error');
@@ -357,12 +369,31 @@ export class ReactionBar extends HTMLElement {
     return kindsByBase.get(base);
   }
 
+  /** The public counts (cacheable) and, when the bar knows an identity, the reader's own kind. */
   async _fetchTally() {
+    // Same-origin, the httpOnly cookie may carry a reader the page cannot see: ask then too.
+    const sameOrigin = resolveOrigin(this.apiBase) === location.origin;
+    const identified = Boolean(this._authToken || tokenStore(this.apiBase).get() || sameOrigin);
+    const [counts, own] = await Promise.all([
+      this._request('GET', this._endpoint(), undefined, { anonymous: true }),
+      identified ? this._fetchMine() : Promise.resolve(null),
+    ]);
+    // The private read is at least as fresh as the public one, which a cache may have kept a few seconds.
+    if (own && 'counts' in own) return own;
+    return { ...counts, mine: own ? own.mine ?? null : null };
+  }
+
+  /**
+   * The reader's own state, private: for now the identified tally read, which also brings fresh
+   * counts. To use GET /api/reactions/mine?documentIds= (a smaller private answer) change the
+   * `_ownState` line below; `_fetchTally` then takes the counts from the public read.
+   */
+  async _fetchMine() {
     try {
-      return await this._request('GET', this._endpoint());
+      return await this._ownState();
     } catch (error) {
       // A stale token from another server: it has been forgotten, so ask again as a new reader.
-      if (error.status === 401 && error.tokenSent) return this._request('GET', this._endpoint());
+      if (error.status === 401 && error.tokenSent) return this._ownState();
       throw error;
     }
   }
@@ -398,6 +429,10 @@ export class ReactionBar extends HTMLElement {
     if (first && claimed && this.isConnected) this._emit('reaction-claim', { moved: claimed.moved, dropped: claimed.dropped });
   }
 
+  _ownState() {
+    return this._request('GET', this._endpoint());
+  }
+
   async _load() {
     const generation = ++this._generation;
     this._server = null;
@@ -422,6 +457,7 @@ export class ReactionBar extends HTMLElement {
       this._server = tally;
       this._buildButtons();
       this._render();
+      this._syncLive();
     } catch (error) {
       if (generation !== this._generation) return;
       this._loading = false;
@@ -547,6 +583,51 @@ export class ReactionBar extends HTMLElement {
 
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  // ---- live -----------------------------------------------------------------------------------
+
+  /** Opens or closes the live stream to match the `live` attribute. */
+  _syncLive() {
+    const wanted = this.hasAttribute('live') && this.isConnected && this.documentId && typeof EventSource !== 'undefined';
+    const url = `${this.apiBase}/api/reaction-stream?documentIds=${encodeURIComponent(this.documentId)}`;
+    if (this._live && (!wanted || this._live.url !== new URL(url, location.href).href)) this._stopLive();
+    if (!wanted || this._live) return;
+    // No credentials: the stream is the same for everyone and never carries `mine`.
+    const source = new EventSource(url);
+    this._live = source;
+    source.addEventListener('tally', (event) => {
+      let tally;
+      try {
+        tally = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (!this._server || tally.documentId !== this.documentId) return;
+      // While the reader's own write is in flight its response settles the bar; then the next event.
+      if (this._syncing) return;
+      this._server = { ...this._server, total: tally.total, counts: { ...tally.counts } };
+      this._render();
+      this.setAttribute('live-updated', String(Date.now()));
+    });
+    source.addEventListener('open', () => this.setAttribute('live-connected', ''));
+    source.addEventListener('error', () => {
+      this.removeAttribute('live-connected');
+      // EventSource retries by itself unless the server refused (429, 404...): then back off and reopen.
+      if (source.readyState === EventSource.CLOSED && this._live === source) {
+        this._live = null;
+        clearTimeout(this._liveRetry);
+        this._liveRetry = setTimeout(() => this._syncLive(), 5000);
+      }
+    });
+  }
+
+  _stopLive() {
+    clearTimeout(this._liveRetry);
+    this._liveRetry = null;
+    if (this._live) this._live.close();
+    this._live = null;
+    this.removeAttribute('live-connected');
   }
 
   // ---- rendering --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { getService } from './utils/services';
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'events').registerWebhookEvents();
   await getService(strapi, 'limits').init();
+  await getService(strapi, 'changes').start();
   await grantReaderPermissions(strapi);
   await configureContentManager(strapi);
   registerUserDeletion(strapi);

@@ -10,6 +10,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { COUNTER_UID, REACTION_UID } from '../../shared/contract';
 import { getService } from './utils/services';
+import { findTarget } from './utils/settings';
 
 type DocumentContext = {
   uid: string;
@@ -41,6 +42,11 @@ export const registerDocumentLifecycle = (strapi: Core.Strapi) => {
     const result = await next();
     if (ctx.action === 'delete' && ctx.params.documentId) {
       await getService(strapi, 'rules').forgetDeletedDocument(ctx.uid, ctx.params.documentId);
+    }
+    // Publication (and purges) change what public tally reads answer: cached ones are dropped everywhere.
+    const changedId = ctx.params.documentId ?? (result as { documentId?: unknown } | null)?.documentId;
+    if ((WRITE_ACTIONS.has(ctx.action) || ctx.action === 'delete') && typeof changedId === 'string' && findTarget(strapi, ctx.uid)) {
+      await getService(strapi, 'changes').announce(ctx.uid, changedId);
     }
     return result;
   });

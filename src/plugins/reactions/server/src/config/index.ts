@@ -28,6 +28,16 @@ export type ReactionsConfig = {
   newReadersPerAddress: number;
   tokenSecret: string;
   embedTallies: boolean;
+  /** Seconds a shared cache (CDN) and the in-process tally cache may keep a public tally. */
+  tallyMaxAge: number;
+  /** Public tallies kept in memory per instance (least recently used go first); 0 = no cache. */
+  tallyCacheSize: number;
+  /** Seconds between the live stream's keep-alive comments. */
+  streamHeartbeatSeconds: number;
+  /** Live streams one client address (IPv6 /64) may hold open on one instance; 0 = no limit. */
+  streamConnectionsPerAddress: number;
+  /** Live streams one instance holds open at most. */
+  streamMaxConnections: number;
 };
 
 type Env = {
@@ -67,6 +77,11 @@ export const configSchema = yup
     newReadersPerAddress: yup.number().integer().min(0).required(),
     tokenSecret: yup.string().defined(),
     embedTallies: yup.boolean().required(),
+    tallyMaxAge: yup.number().integer().min(0).max(86400).required(),
+    tallyCacheSize: yup.number().integer().min(0).required(),
+    streamHeartbeatSeconds: yup.number().min(0.05).max(25).required(),
+    streamConnectionsPerAddress: yup.number().integer().min(0).required(),
+    streamMaxConnections: yup.number().integer().min(1).required(),
   })
   .noUnknown(true, 'unknown option(s): ${unknown}');
 
@@ -84,6 +99,12 @@ export default {
     tokenSecret: env('REACTOR_TOKEN_SECRET', ''),
     // Lets operators (and the benchmark) switch tally embedding off in target responses.
     embedTallies: env.bool('REACTIONS_EMBED_TALLIES', true),
+    // Cacheable and live tallies (README: "Cacheable and live tallies").
+    tallyMaxAge: env.int('REACTIONS_TALLY_MAX_AGE', 5),
+    tallyCacheSize: env.int('REACTIONS_TALLY_CACHE_SIZE', 10000),
+    streamHeartbeatSeconds: Number(env('REACTIONS_STREAM_HEARTBEAT_SECONDS', '20')),
+    streamConnectionsPerAddress: env.int('REACTIONS_STREAM_CONNECTIONS_PER_ADDRESS', 20),
+    streamMaxConnections: env.int('REACTIONS_STREAM_MAX_CONNECTIONS', 10000),
   }),
   validator: (config: unknown) => {
     configSchema.validateSync(config, { strict: true, abortEarly: true });

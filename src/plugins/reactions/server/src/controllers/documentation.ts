@@ -29,6 +29,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       maxBatchIds: MAX_BATCH_IDS,
       bodyLimit: jsonBodyLimit(strapi),
       version: String(strapi.config.get('info.version') ?? '1.0.0'),
+      tallyMaxAge: settings.tallyMaxAge,
     });
   },
 });

@@ -1,6 +1,7 @@
 import admin from './admin';
 import documentation from './documentation';
+import live from './live';
 import mine from './mine';
 import reactions from './reactions';
 
-export default { reactions, documentation, admin, mine };
+export default { reactions, documentation, admin, mine, live };

@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { answerPublicTallies, answerPublicTally, isIdentityFree } from '../public-tallies';
 import { getService } from '../utils/services';
 import { findTargetByPluralName, getKindKeys, kindInfos, type Target } from '../utils/settings';
 import { parseDocumentIds, parseSetBody } from '../utils/validation';
@@ -50,6 +51,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     tally: keepUnauthorizedReason(async (ctx) => {
       const target = targetOf(ctx);
+      // Without identity the tally is everyone's: cacheable, from memory (public-tallies.ts).
+      if (isIdentityFree(ctx)) return answerPublicTally(strapi, ctx, target, ctx.params.documentId);
       const reader = readers().identify(ctx, { issue: false });
       privateResponse(ctx);
       ctx.body = { data: await rules().tally(target.uid, ctx.params.documentId, reader) };
@@ -79,6 +82,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     tallies: keepUnauthorizedReason(async (ctx) => {
       const documentIds = parseDocumentIds(ctx.query.documentIds);
+      if (isIdentityFree(ctx)) return answerPublicTallies(strapi, ctx, documentIds);
       const reader = readers().identify(ctx, { issue: false });
       privateResponse(ctx);
       ctx.body = { data: await rules().talliesAcrossTargets(documentIds, reader) };

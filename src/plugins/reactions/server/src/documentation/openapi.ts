@@ -8,6 +8,7 @@
  */
 import type { KindInfo } from '../../../shared/contract';
 import { OWN_REACTIONS_TAG, ownReactionParameters, ownReactionPaths, ownReactionSchemas } from './openapi-own-reactions';
+import { addCacheableTallies } from './cacheable-openapi';
 
 export type OpenApiTarget = { pluralName: string; singularName: string; displayName: string };
 
@@ -19,6 +20,8 @@ export type OpenApiSettings = {
   maxBatchIds: number;
   bodyLimit: string;
   version: string;
+  /** REACTIONS_TALLY_MAX_AGE, for the caching notes (cacheable-openapi.ts). */
+  tallyMaxAge?: number;
 };
 
 type Json = Record<string, unknown>;
@@ -136,7 +139,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
       ? `${settings.rateLimit} reaction writes per reader per minute (REST and GraphQL together; \`REACTIONS_RATE_LIMIT\`)`
       : 'switched off on this server (`REACTIONS_RATE_LIMIT=0`)';
 
-  return {
+  return addCacheableTallies({
     openapi: '3.1.0',
     info: {
       title: 'Newsroom reactions API',
@@ -388,5 +391,5 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
         },
       },
     },
-  };
+  }, settings);
 };

@@ -19,6 +19,8 @@ export default {
     { method: 'GET', path: '/reactions/mine', handler: 'mine.find', config: {} },
     { method: 'DELETE', path: '/reactions/mine', handler: 'mine.forget', config: {} },
     { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: {} },
+    // Identity-free by design (never `mine`, never a cookie): no JWT check per subscriber.
+    { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: false } },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
   ],

@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { REACTION_EVENTS, type ReactionEvent } from '../../../shared/contract';
+import { getService } from '../utils/services';
 
 type WebhookStore = { addAllowedEvent: (key: string, value: string) => void };
 
@@ -18,6 +19,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   emit(change: keyof typeof REACTION_EVENTS, payload: ReactionEvent) {
+    // Every tally change passes here: caches on every instance and live streams follow.
+    void getService(strapi, 'changes').announce(payload.target, payload.documentId);
     void strapi.eventHub.emit(REACTION_EVENTS[change], payload);
   },
 });

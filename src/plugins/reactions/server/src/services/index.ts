@@ -1,3 +1,4 @@
+import changes from './changes';
 import events from './events';
 import limits from './limits';
 import maintenance from './maintenance';
@@ -5,5 +6,7 @@ import ownership from './ownership';
 import readers from './readers';
 import rules from './rules';
 import store from './store';
+import stream from './stream';
+import tallyCache from './tally-cache';
 
-export default { rules, store, readers, limits, maintenance, events, ownership };
+export default { rules, store, readers, limits, maintenance, events, ownership, changes, tallyCache, stream };

@@ -205,7 +205,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const r = reactions();
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
       return strapi.db.transaction(async ({ trx }) => {
-        await lockReader(trx, target.uid, documentId, reader.key);
+        // A reader minted by this request is known to nobody else yet: no concurrent write to serialise.
+        if (!reader.isNew) await lockReader(trx, target.uid, documentId, reader.key);
         let linkIds: number[] | null = null;
         // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
         // remove the row between our INSERT and SELECT; then the loop tries again.

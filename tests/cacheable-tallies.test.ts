@@ -1,0 +1,233 @@
+/**
+ * Cacheable tallies: reads without identity are public (ETag, 304, max-age, Vary), reads with
+ * identity stay private; Strapi's own list and one follow the same split; the in-process tally
+ * cache answers a hot tally without SQL and drops it on every write and publication change.
+ */
+import request from 'supertest';
+import { startTestApp, type TestApp } from './helpers/strapi';
+import type { Core } from '@strapi/strapi';
+import { createArticle, getTally, newAnonymousReader, putReaction, registerUser, deleteReaction } from './helpers/content';
+
+let app: TestApp;
+let url: string;
+
+/**
+ * SQL statements that read reactions or their targets while `work` runs (Strapi's own
+ * per-request lookup of the public role's permissions is not the tally's doing).
+ */
+const countTallyQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>): Promise<number> => {
+  let count = 0;
+  const listener = (query: { sql?: string }) => {
+    if (/reaction|articles/.test(String(query.sql))) count += 1;
+  };
+  strapi.db.connection.on('query', listener);
+  try {
+    await work();
+  } finally {
+    strapi.db.connection.removeListener('query', listener);
+  }
+  return count;
+};
+
+beforeAll(async () => {
+  app = await startTestApp('cacheable', { env: { REACTIONS_TALLY_MAX_AGE: '7' } });
+  url = app.url;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const varyOf = (res: request.Response) =>
+  String(res.headers.vary ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase());
+
+const expectIdentityVary = (res: request.Response) => {
+  expect(varyOf(res)).toEqual(expect.arrayContaining(['authorization', 'cookie', 'x-reactor-token']));
+};
+
+describe('a tally read without identity', () => {
+  it('is public for max-age, with a strong ETag and Vary on the identity headers', async () => {
+    const id = await createArticle(app.strapi);
+    await newAnonymousReader(url, id, 'love');
+    const res = await getTally(url, id);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=[67], stale-while-revalidate=30$/);
+    expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{16,}"$/);
+    expectIdentityVary(res);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.body.data).toMatchObject({ documentId: id, total: 1, mine: null });
+    expect(res.body.data.counts.love).toBe(1);
+  });
+
+  it('answers 304 with no body to If-None-Match with the current tag, a weak one, a list or *', async () => {
+    const id = await createArticle(app.strapi);
+    const first = await getTally(url, id);
+    const etag = first.headers.etag as string;
+    for (const header of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
+      const res = await getTally(url, id).set('If-None-Match', header);
+      expect(res.status).toBe(304);
+      expect(res.text ?? '').toBe('');
+      expect(res.headers.etag).toBe(etag);
+      expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+, stale-while-revalidate=30$/);
+      expectIdentityVary(res);
+    }
+    const other = await getTally(url, id).set('If-None-Match', '"something-else"');
+    expect(other.status).toBe(200);
+  });
+
+  it('gets a new ETag after a write, and the old tag no longer answers 304', async () => {
+    const id = await createArticle(app.strapi);
+    const before = await getTally(url, id);
+    await newAnonymousReader(url, id, 'wow');
+    const res = await getTally(url, id).set('If-None-Match', before.headers.etag as string);
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).not.toBe(before.headers.etag);
+    expect(res.body.data.counts.wow).toBe(1);
+  });
+
+  it('batches (reaction-tallies) the same way, leaving unknown and draft ids out', async () => {
+    const a = await createArticle(app.strapi);
+    const draft = await createArticle(app.strapi, { published: false });
+    await newAnonymousReader(url, a, 'sad');
+    const res = await request(url).get(`/api/reaction-tallies?documentIds=${a},${draft},unknownid`);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=[67], stale-while-revalidate=30$/);
+    expect(res.body.data.map((t: { documentId: string }) => t.documentId)).toEqual([a]);
+    expect(res.body.data[0]).toMatchObject({ total: 1, mine: null });
+    const again = await request(url).get(`/api/reaction-tallies?documentIds=${a},${draft},unknownid`).set('If-None-Match', res.headers.etag);
+    expect(again.status).toBe(304);
+  });
+
+  it('404s a draft-only document, uncacheable, even once its tally was cached as published', async () => {
+    const id = await createArticle(app.strapi);
+    expect((await getTally(url, id)).status).toBe(200);
+    await app.strapi.documents('api::article.article').unpublish({ documentId: id });
+    const res = await getTally(url, id);
+    expect(res.status).toBe(404);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    expect(res.body.error.name).toBe('NotFoundError');
+  });
+});
+
+describe('a tally read with identity', () => {
+  it('is private, no-store with the reader\'s own kind, for a token, a cookie and a JWT', async () => {
+    const id = await createArticle(app.strapi);
+    const anon = await newAnonymousReader(url, id, 'funny');
+    const byHeader = await getTally(url, id, anon);
+    const byCookie = await request(url).get(`/api/articles/${id}/reactions`).set('Cookie', `reactor_token=${anon.token}`);
+    const { jwt } = await registerUser(url);
+    await putReaction(url, id, 'angry', { jwt });
+    const byJwt = await getTally(url, id, { jwt });
+    for (const [res, mine] of [
+      [byHeader, 'funny'],
+      [byCookie, 'funny'],
+      [byJwt, 'angry'],
+    ] as const) {
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('private, no-store');
+      expect(res.headers.etag).toBeUndefined();
+      expectIdentityVary(res);
+      expect(res.body.data.mine).toBe(mine);
+    }
+    // An identified reader never gets a 304 built for the public.
+    const conditional = await getTally(url, id, anon).set('If-None-Match', '*');
+    expect(conditional.status).toBe(200);
+    expect(conditional.body.data.mine).toBe('funny');
+    const batch = await request(url).get(`/api/reaction-tallies?documentIds=${id}`).set('X-Reactor-Token', anon.token as string);
+    expect(batch.headers['cache-control']).toBe('private, no-store');
+    expect(batch.body.data[0].mine).toBe('funny');
+  });
+
+  it('still refuses a forged token with 401 (identity present, so not the public path)', async () => {
+    const id = await createArticle(app.strapi);
+    const res = await getTally(url, id, { token: 'AAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' });
+    expect(res.status).toBe(401);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+  });
+});
+
+describe('no `mine` in any public response', () => {
+  it('public tally, batch and embedded tallies say mine: null, never a reader\'s kind', async () => {
+    const id = await createArticle(app.strapi);
+    const anon = await newAnonymousReader(url, id, 'like');
+    // Warm the cache with an identified read first: the public read must not pick its `mine` up.
+    expect((await getTally(url, id, anon)).body.data.mine).toBe('like');
+    const single = await getTally(url, id);
+    const batch = await request(url).get(`/api/reaction-tallies?documentIds=${id}`);
+    const one = await request(url).get(`/api/articles/${id}`);
+    const list = await request(url).get('/api/articles?pagination[pageSize]=100');
+    const listed = list.body.data.find((a: { documentId: string }) => a.documentId === id);
+    for (const tally of [single.body.data, batch.body.data[0], one.body.data.reactionTally, listed.reactionTally]) {
+      expect(tally).toMatchObject({ documentId: id, total: 1, mine: null });
+    }
+  });
+});
+
+describe("Strapi's article list and one", () => {
+  it('carry a short public max-age without identity and stay private with it', async () => {
+    const id = await createArticle(app.strapi);
+    const anon = await newAnonymousReader(url, id, 'wow');
+    for (const path of ['/api/articles', `/api/articles/${id}`]) {
+      const open = await request(url).get(path);
+      expect(open.status).toBe(200);
+      expect(open.headers['cache-control']).toMatch(/^public, max-age=[0-7]$/);
+      expectIdentityVary(open);
+      const identified = await request(url).get(path).set('X-Reactor-Token', anon.token as string);
+      expect(identified.headers['cache-control']).toBe('private, no-store');
+      expectIdentityVary(identified);
+    }
+    const one = await request(url).get(`/api/articles/${id}`).set('X-Reactor-Token', anon.token as string);
+    expect(one.body.data.reactionTally.mine).toBe('wow');
+  });
+});
+
+describe('the in-process tally cache', () => {
+  it('answers a warm public read without reading reactions or articles, and a write invalidates it at once', async () => {
+    const id = await createArticle(app.strapi);
+    await getTally(url, id);
+    const warm = await countTallyQueries(app.strapi, async () => {
+      const res = await getTally(url, id);
+      expect(res.body.data.total).toBe(0);
+    });
+    expect(warm).toBe(0);
+    const reader = await newAnonymousReader(url, id, 'love');
+    expect((await getTally(url, id)).body.data.counts.love).toBe(1);
+    await putReaction(url, id, 'sad', reader);
+    expect((await getTally(url, id)).body.data.counts).toMatchObject({ love: 0, sad: 1 });
+    await deleteReaction(url, id, reader);
+    expect((await getTally(url, id)).body.data.total).toBe(0);
+    // Moderation (an editor deleting the reaction in the Content Manager) invalidates too.
+    const other = await newAnonymousReader(url, id, 'angry');
+    expect((await getTally(url, id)).body.data.total).toBe(1);
+    const ids = await app.strapi.db.connection('reactions').select('id').where('target_document_id', id);
+    await app.strapi.plugin('reactions').service('rules').removeByIds(ids.map((row: { id: number }) => row.id));
+    expect((await getTally(url, id)).body.data.total).toBe(0);
+    expect(other.token).toBeTruthy();
+  });
+
+  it('stays bounded in size (least recently used go first)', async () => {
+    const cache = app.strapi.plugin('reactions').service('tallyCache') as { size: () => number };
+    const settings = app.strapi.config.get('plugin::reactions') as { tallyCacheSize: number };
+    const previous = settings.tallyCacheSize;
+    settings.tallyCacheSize = 5;
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i += 1) ids.push(await createArticle(app.strapi));
+      for (const id of ids) await getTally(url, id);
+      expect(cache.size()).toBeLessThanOrEqual(5);
+      // The most recent read is still warm.
+      expect(await countTallyQueries(app.strapi, () => getTally(url, ids[7]))).toBe(0);
+    } finally {
+      settings.tallyCacheSize = previous;
+    }
+  });
+
+  it('drops a published tally when the document is deleted, so the public read 404s', async () => {
+    const id = await createArticle(app.strapi);
+    await newAnonymousReader(url, id, 'like');
+    expect((await getTally(url, id)).status).toBe(200);
+    await app.strapi.documents('api::article.article').delete({ documentId: id });
+    expect((await getTally(url, id)).status).toBe(404);
+  });
+});
