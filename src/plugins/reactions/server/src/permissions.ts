@@ -12,6 +12,7 @@ const REACTION_ACTIONS = ['tally', 'set', 'clear', 'tallies', 'kinds'].map((name
 
 const readerActions = (strapi: Core.Strapi): string[] => [
   ...REACTION_ACTIONS,
+  `plugin::${PLUGIN_ID}.trends.find`,
   ...getTargets(strapi).flatMap((target) => [`${target.uid}.find`, `${target.uid}.findOne`]),
 ];
 

@@ -1,5 +1,7 @@
 import admin from './admin';
 import documentation from './documentation';
+import editorial from './editorial';
 import reactions from './reactions';
+import trends from './trends';
 
-export default { reactions, documentation, admin };
+export default { reactions, documentation, admin, trends, editorial };

@@ -6,5 +6,6 @@ export default {
   routes: [
     { method: 'GET', path: '/settings', handler: 'admin.settings', config: adminOnly },
     { method: 'GET', path: '/tallies', handler: 'admin.tallies', config: adminOnly },
+    { method: 'PUT', path: '/settings/:uid/:documentId', handler: 'editorial.update', config: adminOnly },
   ],
 };

@@ -15,6 +15,7 @@ export default {
     { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: {} },
     { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: {} },
     { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: {} },
+    { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: {} },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
   ],
