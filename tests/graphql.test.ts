@@ -30,7 +30,7 @@ describe('schema', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.kind.enumValues.map((v: { name: string }) => v.name)).toEqual(['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow']);
     expect(res.body.data.counts.fields.every((f: { type: { kind: string; ofType: { name: string } } }) => f.type.kind === 'NON_NULL' && f.type.ofType.name === 'Int')).toBe(true);
-    expect(res.body.data.tally.fields.map((f: { name: string }) => f.name).sort()).toEqual(['counts', 'documentId', 'mine', 'total']);
+    expect(res.body.data.tally.fields.map((f: { name: string }) => f.name).sort()).toEqual(['closed', 'counts', 'documentId', 'kinds', 'mine', 'total']);
     expect(res.body.data.article.fields.map((f: { name: string }) => f.name)).toContain('reactionTally');
   });
 

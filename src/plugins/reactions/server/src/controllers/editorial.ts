@@ -16,13 +16,19 @@ const UPDATE_ACTION = 'plugin::content-manager.explorer.update';
 type PermissionChecker = { cannot: { update: (entity?: unknown) => boolean } };
 type CheckerFactory = { create: (options: { userAbility: unknown; model: string }) => PermissionChecker };
 
+/** Strapi's authorize step turns a ForbiddenError thrown below it into a bare "Forbidden": keep the reason. */
+const forbidden = (ctx: Context, message: string) => {
+  ctx.status = 403;
+  ctx.body = { data: null, error: { status: 403, name: 'ForbiddenError', message, details: {} } };
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async update(ctx: Context) {
     const uid = String(ctx.params.uid ?? '');
     const target = findTarget(strapi, uid);
     if (!target) throw new errors.ValidationError('uid must be a content type with reactions enabled');
     const ability = ctx.state.userAbility as { can: (action: string, subject: string) => boolean } | undefined;
-    if (!ability || !ability.can(UPDATE_ACTION, uid)) throw new errors.ForbiddenError('You may not update this content type');
+    if (!ability || !ability.can(UPDATE_ACTION, uid)) return forbidden(ctx, 'You may not update this content type');
     const documentId = String(ctx.params.documentId ?? '');
     if (!isDocumentId(documentId)) throw new errors.NotFoundError('No document with this documentId');
     // Conditions (e.g. Authors may only update what they created) are checked on the document itself.
@@ -32,7 +38,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       userAbility: ctx.state.userAbility,
       model: uid,
     });
-    if (checker.cannot.update(document)) throw new errors.ForbiddenError('You may not update this document');
+    if (checker.cannot.update(document)) return forbidden(ctx, 'You may not update this document');
     const data = await getService(strapi, 'settings').update(target, documentId, ctx.request.body);
     ctx.body = { data: { documentId, ...data } };
   },
