@@ -146,7 +146,7 @@ describe('mutations', () => {
     await putReaction(url, id, 'love', gqlReader);
     await gql(url, REACT, { id, kind: 'like' }, {});
     const rest = (await getTally(url, id, gqlReader)).body.data;
-    const graph = (await gql(url, `query T($ids: [ID!]!) { reactionTallies(documentIds: $ids) { ${TALLY_FIELDS} } }`, { ids: [id] }, gqlReader)).body.data.reactionTallies[0];
+    const graph = (await gql(url, `query T($ids: [ID!]!) { reactionTallies(documentIds: $ids) { ${TALLY_FIELDS} closed kinds } }`, { ids: [id] }, gqlReader)).body.data.reactionTallies[0];
     expect(graph).toEqual(rest);
     expect(rest).toMatchObject({ total: 3, mine: 'love', counts: { like: 1, love: 1, wow: 1, sad: 0 } });
     await expectTallyMatchesRows(app.strapi, rest, id);
