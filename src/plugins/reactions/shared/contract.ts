@@ -71,6 +71,19 @@ export type TrendsResponse = {
   meta: { target: string; window: TrendWindow; since: string; until: string; kind: string | null; limit: number };
 };
 
+/** The analytics page's top stories: a trend with each story's title (null when the type has none). */
+export type AnalyticsTop = Omit<TrendsResponse, 'data'> & { data: Array<Trend & { title: string | null }> };
+
+/** One story's reactions over time: hourly points for its first 48 hours, then daily (UTC). */
+export type AnalyticsSeries = {
+  documentId: string;
+  title: string | null;
+  start: string;
+  until: string;
+  kinds: string[];
+  points: Array<{ at: string; granularity: 'hour' | 'day'; total: number; counts: Record<string, number> }>;
+};
+
 /** A reaction target as the admin panel knows it. */
 export type TargetInfo = { uid: string; displayName: string };
 

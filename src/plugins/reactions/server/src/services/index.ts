@@ -1,3 +1,4 @@
+import analytics from './analytics';
 import clock from './clock';
 import events from './events';
 import limits from './limits';
@@ -8,4 +9,4 @@ import settings from './reaction-settings';
 import store from './store';
 import trends from './trends';
 
-export default { rules, store, readers, limits, maintenance, events, clock, trends, settings };
+export default { rules, store, readers, limits, maintenance, events, clock, trends, settings, analytics };

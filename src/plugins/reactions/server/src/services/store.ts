@@ -35,6 +35,7 @@ export type CounterRow = { documentId: string; kind: string; count: number };
 export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null };
 export type RemovedReaction = { id: number; targetUid: string; documentId: string; kind: string };
 export type TrendQuery = { since: Date; until: Date; kinds: string[]; kind: string | null; limit: number };
+export type SeriesRow = { start: number; kind: string; count: number };
 export type TrendRow = { documentId: string; total: number; counts: Record<string, number> };
 /** A document's editorial setting as stored: `kinds` null means every configured kind. */
 export type StoredSetting = { closed: boolean; kinds: string[] | null };
@@ -449,6 +450,54 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         total: Number(row.total),
         counts: Object.fromEntries(kinds.map((key, index) => [key, Number(row[`k${index}`] ?? 0)])),
       }));
+    },
+
+    /** A display field (e.g. title) of these documents, from any version, the published one first. */
+    async labels(targetUid: string, documentIds: string[], field: string): Promise<Map<string, string>> {
+      if (documentIds.length === 0) return new Map();
+      const { table, column } = columnsOf(targetUid);
+      const rows: Row[] = await read((db) =>
+        db(table)
+          .select(`${column('documentId')} as document_id`, `${column(field)} as label`, `${column('publishedAt')} as published_at`)
+          .whereIn(column('documentId'), documentIds)
+      );
+      const labels = new Map<string, string>();
+      for (const row of [...rows].sort((a, b) => Number(b.published_at !== null) - Number(a.published_at !== null))) {
+        const id = String(row.document_id);
+        if (!labels.has(id) && row.label !== null && row.label !== undefined) labels.set(id, String(row.label));
+      }
+      return labels;
+    },
+
+    /** When a document was first created (its oldest version), or null when it does not exist. */
+    async firstCreatedAt(targetUid: string, documentId: string): Promise<Date | null> {
+      const { table, column } = columnsOf(targetUid);
+      const row = (await read((db) => db(table).min({ first: column('createdAt') }).where(column('documentId'), documentId).first())) as Row | undefined;
+      if (!row || row.first === null || row.first === undefined) return null;
+      const value = row.first;
+      return new Date(typeof value === 'number' || /^[0-9]+$/.test(String(value)) ? Number(value) : String(value));
+    },
+
+    /**
+     * A document's reactions bucketed by time (their `updated_at`, as trends count them) and kind,
+     * in buckets of `bucketMs` from `since` to `until`: one GROUP BY, bucket arithmetic per dialect
+     * (SQLite stores our timestamps as epoch milliseconds).
+     */
+    async series(targetUid: string, documentId: string, since: Date, until: Date, bucketMs: number): Promise<SeriesRow[]> {
+      const r = reactions();
+      const bucket = isPostgres()
+        ? `floor(extract(epoch from ${r.updatedAt}) * 1000 / ${Number(bucketMs)})`
+        : `cast(${r.updatedAt} / ${Number(bucketMs)} as integer)`;
+      const rows: Row[] = await read((db) =>
+        db(r.table)
+          .select(db.raw(`${bucket} as bucket`), `${r.kind} as kind`)
+          .count({ n: '*' })
+          .where({ [r.targetType]: targetUid, [r.targetDocumentId]: documentId })
+          .where(r.updatedAt, '>=', since)
+          .where(r.updatedAt, '<', until)
+          .groupBy(db.raw(bucket), r.kind)
+      );
+      return rows.map((row) => ({ start: Number(row.bucket) * bucketMs, kind: String(row.kind), count: Number(row.n) }));
     },
 
     /** Editorial settings of these documents (one query); documents without a row are left out. */
