@@ -21,7 +21,7 @@ const ARTICLE_UID = 'api::article.article';
 const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
 const README_SCREENSHOT = path.join(APP_DIR, 'docs', 'admin-analytics.png');
 
-const STORIES = [
+const STORIES: Array<{ title: string; reactions: Record<string, number> }> = [
   { title: 'Council doubles parking fines overnight', reactions: { angry: 4, sad: 1, dislike: 1 } },
   { title: 'Harbour festival draws record crowds', reactions: { love: 3, like: 2, wow: 1 } },
   { title: 'Tram line delayed again, says operator', reactions: { angry: 2, funny: 1 } },
@@ -73,13 +73,21 @@ const parseCsv = (text: string): string[][] => {
   for (let i = 0; i < text.length; i += 1) {
     const char = text[i];
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (char === '"') quoted = false;
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') row.push(cell), (cell = '');
-    else if (char === '\n') row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = '');
-    else cell += char;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\n') {
+      row.push(cell.replace(/\r$/, ''));
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += char;
   }
   if (cell || row.length) rows.push([...row, cell]);
   return rows;
@@ -142,7 +150,8 @@ describe('the Reactions page', () => {
     await page.waitForURL(/\/admin\/plugins\/reactions/);
     await expectRows(await trends({ window: '24h', limit: '10' }));
     const titles = await page.getByTestId('analytics-edit-link').allInnerTexts();
-    expect(titles[0]).toBe(STORIES[1].title);
+    const top = await trends({ window: '24h', limit: '10' });
+    expect(titles).toEqual(top.map((entry) => STORIES[ids.indexOf(entry.documentId)].title));
 
     await page.getByTestId('kind-angry').click();
     const angry = await trends({ window: '24h', kind: 'angry', limit: '10' });
@@ -163,7 +172,7 @@ describe('the Reactions page', () => {
     expect(Number(await chart.getAttribute('data-total'))).toBe(6);
     for (const kind of KINDS) {
       const count = Number(await page.getByTestId(`chart-total-${kind}`).getAttribute('data-count'));
-      expect(count).toBe((STORIES[0].reactions as Record<string, number>)[kind] ?? 0);
+      expect(count).toBe(STORIES[0].reactions[kind] ?? 0);
     }
     // Recharts drew a stacked bar per kind with reactions.
     expect(await chart.locator('.recharts-bar-rectangle path, .recharts-bar-rectangle rect').count()).toBeGreaterThanOrEqual(3);
@@ -191,8 +200,10 @@ describe('the Reactions page', () => {
     await controls.waitFor({ timeout: 30000 });
     await controls.getByTestId('reactions-closed').click({ force: true });
     await controls.getByTestId('reactions-offer-funny').click();
+    await page.screenshot({ path: screenshotPath('admin-analytics-settings') });
     await controls.getByTestId('reactions-save-settings').click();
-    await page.getByTestId('reactions-settings-message').filter({ hasText: 'Saved' }).waitFor({ timeout: 15000 });
+    await page.getByTestId('reactions-settings-message').waitFor({ timeout: 15000 });
+    expect(await page.getByTestId('reactions-settings-message').innerText()).toBe('Saved');
     const tally = await request(server.url).get(`/api/articles/${ids[3]}/reactions`);
     expect(tally.body.data).toMatchObject({ total: 1, closed: true, kinds: KINDS.filter((kind) => kind !== 'funny') });
     expect((await putReaction(server.url, ids[3], 'like')).status).toBe(403);

@@ -314,4 +314,22 @@ describe('the reaction bar', () => {
     expect(second.view).toEqual({ visible: ['like', 'sad'], disabled: [], closedNote: false, closedAttribute: false, total: 0 });
     await second.page.close();
   });
+
+  it('the demo page shows "Most reactions today" from the trends API, in its order', async () => {
+    const [busy, quiet] = await createArticles(app.strapi, 2);
+    await newAnonymousReader(url, busy, 'wow');
+    await newAnonymousReader(url, busy, 'sad');
+    await newAnonymousReader(url, quiet, 'like');
+    const { page } = await openBar(busy);
+    const expected = (await request(url).get('/api/reaction-trends?window=24h&limit=5')).body.data.map((entry: { documentId: string; total: number }) => ({
+      documentId: entry.documentId,
+      total: String(entry.total),
+    }));
+    expect(expected.length).toBeGreaterThan(0);
+    const box = page.locator('[data-role="trending"] li[data-document-id]');
+    await box.first().waitFor({ timeout: 15000 });
+    const shown = await box.evaluateAll((items) => items.map((li) => ({ documentId: li.getAttribute('data-document-id'), total: li.getAttribute('data-total') })));
+    expect(shown).toEqual(expected);
+    await page.close();
+  });
 });
