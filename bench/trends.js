@@ -117,18 +117,19 @@ const main = async () => {
     const check = await query();
     const inWindow = check.data.reduce((sum, entry) => sum + entry.total, 0);
     const small = await p50(query);
-    console.log(`10k reactions (${inWindow} in the window, top ${check.data.length}): p50 ${small.toFixed(2)} ms`);
+    console.log(`10k reactions (${RECENT} in the window; the top ${check.data.length} hold ${inWindow}): p50 ${small.toFixed(2)} ms`);
     await seed(1_000_000 - seeded, old);
     const again = await query();
     if (JSON.stringify(again.data) !== JSON.stringify(check.data)) throw new Error('the ranking changed although no reaction was added to the window');
     const large = await p50(query);
-    console.log(`1M reactions (${inWindow} in the window): p50 ${large.toFixed(2)} ms`);
+    console.log(`1M reactions (still ${RECENT} in the window): p50 ${large.toFixed(2)} ms`);
     const ratio = large / small;
     console.log(`ratio 1M / 10k: ${ratio.toFixed(2)} (flat means about 1; the query reads only the window's rows through (target_type, updated_at))`);
     const report = {
       date: new Date().toISOString(),
       database: usePostgres ? 'postgres' : 'sqlite',
-      inWindow,
+      inWindow: RECENT,
+      topTenTotal: inWindow,
       calls: CALLS,
       p50Ms: { at10k: Number(small.toFixed(3)), at1m: Number(large.toFixed(3)) },
       ratio: Number(ratio.toFixed(3)),

@@ -11,9 +11,9 @@ import type { AdminTally, KindInfo } from '../../../shared/contract';
 import { ADMIN_PREFIX, errorMessage } from '../data-loading';
 import { Emoji } from './Emoji';
 
-type Props = { model: string; documentId: string; kinds: KindInfo[]; tally: AdminTally; onSaved: () => void };
+type Props = { model: string; documentId: string; kinds: KindInfo[]; tally: AdminTally };
 
-export const EditorialControls = ({ model, documentId, kinds, tally, onSaved }: Props) => {
+export const EditorialControls = ({ model, documentId, kinds, tally }: Props) => {
   const { put } = useFetchClient();
   const [closed, setClosed] = React.useState(tally.closed);
   const [offered, setOffered] = React.useState<string[]>(tally.kinds);
@@ -23,12 +23,16 @@ export const EditorialControls = ({ model, documentId, kinds, tally, onSaved }: 
     tone: 'success600',
   });
 
+  // What the server has: the loaded tally's setting, then what was last saved (the panel's tally is not reloaded).
+  const [saved, setSaved] = React.useState({ closed: tally.closed, kinds: tally.kinds });
+
   React.useEffect(() => {
     setClosed(tally.closed);
     setOffered(tally.kinds);
+    setSaved({ closed: tally.closed, kinds: tally.kinds });
   }, [tally]);
 
-  const changed = closed !== tally.closed || offered.join(',') !== tally.kinds.join(',');
+  const changed = closed !== saved.closed || offered.join(',') !== saved.kinds.join(',');
 
   const toggleKind = (kind: string, on: boolean) =>
     setOffered((current) => kinds.map((info) => info.kind).filter((key) => (key === kind ? on : current.includes(key))));
@@ -37,8 +41,8 @@ export const EditorialControls = ({ model, documentId, kinds, tally, onSaved }: 
     setState({ saving: true, message: null, tone: 'success600' });
     try {
       await put(`${ADMIN_PREFIX}/settings/${encodeURIComponent(model)}/${encodeURIComponent(documentId)}`, { data: { closed, kinds: offered } });
+      setSaved({ closed, kinds: offered });
       setState({ saving: false, message: 'Saved', tone: 'success600' });
-      onSaved();
     } catch (error) {
       setState({ saving: false, message: errorMessage(error), tone: 'danger600' });
     }

@@ -93,7 +93,7 @@ const TallyPanelContent = ({ model, documentId, kinds }: { model: string; docume
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="reactions-panel">
       {body}
       {documentId && state.status === 'ready' && state.value && (
-        <EditorialControls model={model} documentId={documentId} kinds={kinds} tally={state.value} onSaved={() => setReloads((n) => n + 1)} />
+        <EditorialControls model={model} documentId={documentId} kinds={kinds} tally={state.value} />
       )}
       {documentId && (
         <Box>
