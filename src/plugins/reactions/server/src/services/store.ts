@@ -495,7 +495,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           .where({ [r.targetType]: targetUid, [r.targetDocumentId]: documentId })
           .where(r.updatedAt, '>=', since)
           .where(r.updatedAt, '<', until)
-          .groupBy(db.raw(bucket), r.kind)
+          // knex's groupBy takes one raw expression alone: bucket and kind go in one raw clause.
+          .groupByRaw(`${bucket}, ??`, [r.kind])
       );
       return rows.map((row) => ({ start: Number(row.bucket) * bucketMs, kind: String(row.kind), count: Number(row.n) }));
     },
