@@ -10,6 +10,7 @@
  *   4. GraphQL articles(pageSize 25) { reactionTally } vs without it             (goal >= 0.9)
  * Prints req/s, p50, p99 and non-2xx per side and each ratio with its goal, and writes
  * bench/report-<database>[-1m].json. A benchmark, not a test: CI does not run it.
+ * `--trends` runs bench/trends.js instead: the trends query at 10k vs 1M reactions (ratio 1M / 10k).
  */
 'use strict';
 
@@ -375,7 +376,11 @@ const main = async () => {
   }
 };
 
-if (usePostgres && !process.env.DATABASE_HOST) {
+if (args.has('--trends')) {
+  // The trends query as the table grows from 10k to 1M reactions: bench/trends.js.
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'trends.js'), ...(usePostgres ? ['--pg'] : [])], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+} else if (usePostgres && !process.env.DATABASE_HOST) {
   // --pg without a server named: run again under a throwaway PostgreSQL from npm (scripts/with-postgres.mjs).
   const run = spawnSync(process.execPath, [path.join(APP_DIR, 'scripts', 'with-postgres.mjs'), process.execPath, path.join(__dirname, 'run.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);

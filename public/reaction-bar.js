@@ -112,6 +112,10 @@ button[aria-pressed="true"] {
 }
 button[aria-pressed="true"] .label { font-weight: 700; color: var(--_accent); }
 button[aria-disabled="true"] { cursor: not-allowed; opacity: 0.55; transform: none; }
+button[hidden] { display: none; }
+:host([closed]) button[aria-disabled="true"] { opacity: 0.8; }
+.closed-note { margin: 0.35rem 0 0; color: var(--_muted); font-size: 0.85rem; }
+.closed-note[hidden] { display: none; }
 .emoji {
   font-family: "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", "Twemoji Mozilla", "EmojiOne Color", sans-serif;
   font-size: 1.65rem;
@@ -241,7 +245,9 @@ export class ReactionBar extends HTMLElement {
     this._group = el('div', { class: 'kinds', part: 'kinds', role: 'group', 'aria-busy': 'true' });
     this._total = el('p', { class: 'total', part: 'total' });
     this._status = el('p', { class: 'status', part: 'status', role: 'status', 'aria-live': 'polite' });
-    this._bar.append(this._group, this._total, this._status);
+    // Editors may close a story's reactions: the tally stays, read-only, with this note.
+    this._closedNote = el('p', { class: 'closed-note', part: 'closed-note', hidden: '' }, 'Reactions are closed on this story.');
+    this._bar.append(this._group, this._total, this._closedNote, this._status);
     root.append(this._bar);
     this._renderHeading();
 
@@ -496,6 +502,7 @@ export class ReactionBar extends HTMLElement {
 
   _choose(kind) {
     if (!this._server || this._coolingDown || !this._buttons.has(kind)) return;
+    if (this._server.closed === true || (!this._offers(kind) && this._shownMine() !== kind)) return;
     this._desired = this._shownMine() === kind ? null : kind;
     this._setStatus('');
     const button = this._buttons.get(kind);
@@ -566,6 +573,10 @@ export class ReactionBar extends HTMLElement {
       );
     } else if (error.status === 404) {
       this._setStatus('This story is no longer available for reactions.');
+    } else if (error.status === 403) {
+      this._setStatus('Reactions were closed on this story: your reaction was not saved.');
+    } else if (error.status === 400 && error.errorName === 'ValidationError') {
+      this._setStatus('This story no longer offers that reaction: your reaction was not saved.');
     } else {
       this._setStatus(`The server refused your reaction (${error.status || 'error'}). Please try again.`);
     }
@@ -677,18 +688,29 @@ export class ReactionBar extends HTMLElement {
     return { counts, total, mine };
   }
 
+  /** Whether this story offers a kind (editors may restrict them; a tally without `kinds` offers all). */
+  _offers(kind) {
+    return !Array.isArray(this._server.kinds) || this._server.kinds.includes(kind);
+  }
+
   _render() {
     if (!this._server) return;
     const { counts, total, mine } = this._shownTally();
+    const closed = this._server.closed === true;
+    this.toggleAttribute('closed', closed);
+    this._closedNote.hidden = !closed;
     const format = new Intl.NumberFormat();
     for (const [kind, button] of this._buttons) {
       const count = counts[kind] || 0;
       button.setAttribute('aria-pressed', String(kind === mine));
       button.dataset.count = String(count);
       button.querySelector('.count').textContent = format.format(count);
-      if (this._coolingDown) button.setAttribute('aria-disabled', 'true');
+      // A kind the story does not offer is hidden, unless it is the reader's own (kept visible to undo).
+      button.hidden = !this._offers(kind) && kind !== mine;
+      if (this._coolingDown || closed) button.setAttribute('aria-disabled', 'true');
       else button.removeAttribute('aria-disabled');
     }
+    this._group.dataset.count = String([...this._buttons.values()].filter((button) => !button.hidden).length);
     this._group.setAttribute('aria-busy', String(this._syncing || this._loading || this._refreshing));
     this.toggleAttribute('busy', this._syncing || this._refreshing);
     this._total.dataset.total = String(total);

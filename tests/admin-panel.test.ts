@@ -177,8 +177,8 @@ describe('admin routes', () => {
       .set('Authorization', `Bearer ${adminToken}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([
-      { documentId: ids.harbour, ...expectedTally(HARBOUR.reactions), mine: null, published: true },
-      { documentId: ids.draft, ...expectedTally({}), mine: null, published: false },
+      { documentId: ids.harbour, ...expectedTally(HARBOUR.reactions), mine: null, closed: false, kinds: KINDS, published: true },
+      { documentId: ids.draft, ...expectedTally({}), mine: null, closed: false, kinds: KINDS, published: false },
     ]);
 
     const notATarget = await admin()

@@ -160,6 +160,6 @@ describe('introspection switched on by the operator', () => {
     server = await startServerProcess({ ...target.database.env, GRAPHQL_INTROSPECTION: 'true' });
     const res = await request(server.url).post('/graphql').send({ query: '{ __type(name: "ReactionTally") { fields { name } } }' });
     expect(res.status).toBe(200);
-    expect(res.body.data.__type.fields.map((f: { name: string }) => f.name)).toEqual(['documentId', 'total', 'counts', 'mine']);
+    expect(res.body.data.__type.fields.map((f: { name: string }) => f.name)).toEqual(['documentId', 'total', 'counts', 'mine', 'closed', 'kinds']);
   });
 });

@@ -502,7 +502,7 @@ describe('API documentation', () => {
     expect(Object.keys(spec.components.schemas.ReactionCounts.properties ?? {})).toEqual(Object.keys(tally.counts));
 
     const reactions = spec.paths['/api/articles/{documentId}/reactions'];
-    expect(Object.keys(reactions.put.responses).sort()).toEqual(['200', '201', '400', '401', '404', '413', '429']);
+    expect(Object.keys(reactions.put.responses).sort()).toEqual(['200', '201', '400', '401', '403', '404', '413', '429']);
     expect(Object.keys(reactions.delete.responses)).toEqual(expect.arrayContaining(['200', '401', '404', '429']));
     expect(Object.keys(reactions.get.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
     expect(spec.paths['/api/videos/{documentId}/reactions']).toBeDefined();
@@ -551,8 +551,8 @@ describe('API documentation', () => {
     await page.goto(`${server.url}/api-docs/`);
     await page.locator('#docs[aria-busy="false"]').waitFor();
     expect(await page.locator('#docs h1').textContent()).toContain('Newsroom reactions API');
-    // 8 contract operations, a reader's own reactions (list, erase, claim) and the live stream.
-    expect(await page.locator('section.operation').count()).toBe(12);
+    // 3 per target (2 targets), tallies, kinds, a reader's own reactions (list, erase, claim), the live stream and trends.
+    expect(await page.locator('section.operation').count()).toBe(13);
     const put = page.locator('#op-setArticleReaction');
     for (const status of ['200', '201', '400', '401', '404', '413', '429']) {
       expect(await put.locator(`.response[data-status="${status}"]`).count()).toBe(1);

@@ -30,7 +30,7 @@ describe('schema', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.kind.enumValues.map((v: { name: string }) => v.name)).toEqual(['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow']);
     expect(res.body.data.counts.fields.every((f: { type: { kind: string; ofType: { name: string } } }) => f.type.kind === 'NON_NULL' && f.type.ofType.name === 'Int')).toBe(true);
-    expect(res.body.data.tally.fields.map((f: { name: string }) => f.name).sort()).toEqual(['counts', 'documentId', 'mine', 'total']);
+    expect(res.body.data.tally.fields.map((f: { name: string }) => f.name).sort()).toEqual(['closed', 'counts', 'documentId', 'kinds', 'mine', 'total']);
     expect(res.body.data.article.fields.map((f: { name: string }) => f.name)).toContain('reactionTally');
   });
 
@@ -146,7 +146,7 @@ describe('mutations', () => {
     await putReaction(url, id, 'love', gqlReader);
     await gql(url, REACT, { id, kind: 'like' }, {});
     const rest = (await getTally(url, id, gqlReader)).body.data;
-    const graph = (await gql(url, `query T($ids: [ID!]!) { reactionTallies(documentIds: $ids) { ${TALLY_FIELDS} } }`, { ids: [id] }, gqlReader)).body.data.reactionTallies[0];
+    const graph = (await gql(url, `query T($ids: [ID!]!) { reactionTallies(documentIds: $ids) { ${TALLY_FIELDS} closed kinds } }`, { ids: [id] }, gqlReader)).body.data.reactionTallies[0];
     expect(graph).toEqual(rest);
     expect(rest).toMatchObject({ total: 3, mine: 'love', counts: { like: 1, love: 1, wow: 1, sad: 0 } });
     await expectTallyMatchesRows(app.strapi, rest, id);

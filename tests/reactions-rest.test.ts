@@ -49,6 +49,8 @@ describe('PUT, GET and DELETE /api/articles/:documentId/reactions', () => {
       total: 1,
       counts: { like: 0, dislike: 0, love: 1, funny: 0, angry: 0, sad: 0, wow: 0 },
       mine: 'love',
+      closed: false,
+      kinds: KINDS,
     });
     expect(Object.keys(res.body.data.counts)).toEqual(KINDS);
     const token = res.headers['x-reactor-token'];

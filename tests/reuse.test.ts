@@ -38,10 +38,10 @@ describe('the reactions plugin in a plain JavaScript recipe app', () => {
   it('lets readers react to recipes over REST, one reaction per reader', async () => {
     const first = await request(app.url).put(`/api/recipes/${soup}/reactions`).send({ data: { kind: 'yum' } });
     expect(first.status).toBe(201);
-    expect(first.body.data).toEqual({ documentId: soup, total: 1, counts: { yum: 1, meh: 0 }, mine: 'yum' });
+    expect(first.body.data).toEqual({ documentId: soup, total: 1, counts: { yum: 1, meh: 0 }, mine: 'yum', closed: false, kinds: ['yum', 'meh'] });
     const token = first.headers['x-reactor-token'];
     const moved = await request(app.url).put(`/api/recipes/${soup}/reactions`).set('X-Reactor-Token', token).send({ data: { kind: 'meh' } });
-    expect(moved.body.data).toEqual({ documentId: soup, total: 1, counts: { yum: 0, meh: 1 }, mine: 'meh' });
+    expect(moved.body.data).toEqual({ documentId: soup, total: 1, counts: { yum: 0, meh: 1 }, mine: 'meh', closed: false, kinds: ['yum', 'meh'] });
     const wrong = await request(app.url).put(`/api/recipes/${soup}/reactions`).send({ data: { kind: 'like' } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.details.allowed).toEqual(['yum', 'meh']);
@@ -53,7 +53,7 @@ describe('the reactions plugin in a plain JavaScript recipe app', () => {
     const list = await request(app.url).get('/api/recipes');
     expect(list.status).toBe(200);
     expect(list.body.data.map((r: { name: string }) => r.name)).toEqual(['Lentil soup']);
-    expect(list.body.data[0].reactionTally).toEqual({ documentId: soup, total: 1, counts: { yum: 0, meh: 1 }, mine: null });
+    expect(list.body.data[0].reactionTally).toEqual({ documentId: soup, total: 1, counts: { yum: 0, meh: 1 }, mine: null, closed: false, kinds: ['yum', 'meh'] });
     const one = await request(app.url).get(`/api/recipes/${soup}`);
     expect(one.body.data.reactionTally.total).toBe(1);
     const tallies = await request(app.url).get(`/api/reaction-tallies?documentIds=${soup},${draft}`);

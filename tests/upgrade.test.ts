@@ -62,7 +62,7 @@ describe('a pre-plugin database on the plugin', () => {
     for (const expected of fixture.tallies) {
       const res = await tallyAs(expected.documentId);
       expect(res.status).toBe(200);
-      expect(res.body.data).toEqual({ ...expected, mine: null });
+      expect(res.body.data).toEqual({ ...expected, mine: null, closed: false, kinds: ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'] });
     }
   });
 

@@ -8,6 +8,7 @@
 export const PLUGIN_ID = 'reactions';
 export const REACTION_UID = 'plugin::reactions.reaction';
 export const COUNTER_UID = 'plugin::reactions.reaction-counter';
+export const SETTING_UID = 'plugin::reactions.reaction-setting';
 
 /** Reactor tokens travel in this header (or the cookie) in both directions. */
 export const TOKEN_HEADER = 'X-Reactor-Token';
@@ -24,6 +25,10 @@ export type Tally = {
   counts: Record<string, number>;
   /** The calling reader's own kind, or null (not reacted, or not identified). */
   mine: string | null;
+  /** Editors closed reactions on this document: the tally stays visible, writes answer 403. */
+  closed: boolean;
+  /** The kinds this document offers, in configured order (every configured kind unless restricted). */
+  kinds: string[];
 };
 
 /** A tally as caches, streams and events carry it: never anyone's own reaction. */
@@ -34,6 +39,7 @@ export const REACTION_EVENTS = {
   created: 'reaction.created',
   updated: 'reaction.updated',
   deleted: 'reaction.deleted',
+  settingsUpdated: 'reaction.settings.updated',
 } as const;
 
 export type ReactionEventName = (typeof REACTION_EVENTS)[keyof typeof REACTION_EVENTS];
@@ -47,6 +53,35 @@ export type ReactionEvent = {
   kind: string | null;
   previousKind: string | null;
   tally: PublicTally;
+};
+
+/** What `reaction.settings.updated` carries: the document and its editorial setting, never the editor. */
+export type ReactionSettingsEvent = { target: string; documentId: string; closed: boolean; kinds: string[] };
+
+/** Trend windows, newest activity first: a reaction counts when it was set or last switched within it. */
+export const TREND_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
+export type TrendWindow = (typeof TREND_WINDOWS)[number];
+
+/** One document in a trend: reactions within the window, every configured kind in `counts`. */
+export type Trend = { documentId: string; total: number; counts: Record<string, number> };
+
+/** `GET /api/reaction-trends`. `since`/`until` are ISO timestamps; `kind` null ranks by every kind. */
+export type TrendsResponse = {
+  data: Trend[];
+  meta: { target: string; window: TrendWindow; since: string; until: string; kind: string | null; limit: number };
+};
+
+/** The analytics page's top stories: a trend with each story's title (null when the type has none). */
+export type AnalyticsTop = Omit<TrendsResponse, 'data'> & { data: Array<Trend & { title: string | null }> };
+
+/** One story's reactions over time: hourly points for its first 48 hours, then daily (UTC). */
+export type AnalyticsSeries = {
+  documentId: string;
+  title: string | null;
+  start: string;
+  until: string;
+  kinds: string[];
+  points: Array<{ at: string; granularity: 'hour' | 'day'; total: number; counts: Record<string, number> }>;
 };
 
 /** A reaction target as the admin panel knows it. */

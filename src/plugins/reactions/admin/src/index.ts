@@ -13,6 +13,9 @@ import { PLUGIN_ID } from '../../shared/contract';
 import { addReactionsColumn } from './components/ReactionsColumn';
 import { ReactionsPanel } from './components/ReactionsPanel';
 import { reactionsReadOnly } from './read-only';
+import { ChartBubble } from '@strapi/icons';
+
+type MenuPermissions = Parameters<StrapiApp['addMenuLink']>[0]['permissions'];
 
 /** What a plugin's bootstrap is given (StrapiApp.bootstrap), not the whole app as in register. */
 type BootstrapApp = Pick<StrapiApp, 'getPlugin' | 'registerHook'>;
@@ -21,6 +24,25 @@ export default {
   register(app: StrapiApp) {
     app.registerPlugin({ id: PLUGIN_ID, name: 'Reactions' });
     app.addRBACMiddleware(reactionsReadOnly);
+    // Editors who may read some content type see the page; each target's data is checked on the server.
+    const readSomething = [{ action: 'plugin::content-manager.explorer.read' }] as unknown as MenuPermissions;
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: ChartBubble,
+      intlLabel: { id: `${PLUGIN_ID}.menu.analytics`, defaultMessage: 'Reactions' },
+      permissions: readSomething,
+      Component: () => import('./pages/AnalyticsPage'),
+    });
+    // Strapi 5.54's homepage widgets (app.widgets), when present.
+    app.widgets?.register({
+      id: 'reactions-today',
+      pluginId: PLUGIN_ID,
+      icon: ChartBubble,
+      title: { id: `${PLUGIN_ID}.widget.today`, defaultMessage: 'Reactions today' },
+      link: { label: { id: `${PLUGIN_ID}.widget.today.link`, defaultMessage: 'See all reactions' }, href: `/plugins/${PLUGIN_ID}` },
+      component: async () => (await import('./components/ReactionsTodayWidget')).default,
+      permissions: readSomething,
+    });
   },
   bootstrap(app: BootstrapApp) {
     const apis = app.getPlugin('content-manager').apis as ContentManagerPlugin['config']['apis'];

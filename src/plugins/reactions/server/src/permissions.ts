@@ -15,6 +15,7 @@ const OWN_REACTION_ACTIONS = ['find', 'forget', 'claim'].map((name) => `plugin::
 const readerActions = (strapi: Core.Strapi): string[] => [
   ...REACTION_ACTIONS,
   ...OWN_REACTION_ACTIONS,
+  `plugin::${PLUGIN_ID}.trends.find`,
   ...getTargets(strapi).flatMap((target) => [`${target.uid}.find`, `${target.uid}.findOne`]),
 ];
 

@@ -10,6 +10,7 @@ import type { PanelComponent, PanelComponentProps } from '@strapi/content-manage
 import type { AdminTally, KindInfo } from '../../../shared/contract';
 import { errorMessage, fetchTallies, useReactionSettings, type Loadable } from '../data-loading';
 import { isReactionTarget, kindShares } from '../tally-shares';
+import { EditorialControls } from './EditorialControls';
 import { Emoji } from './Emoji';
 
 const NoReactions = () => (
@@ -91,6 +92,9 @@ const TallyPanelContent = ({ model, documentId, kinds }: { model: string; docume
   return (
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="reactions-panel">
       {body}
+      {documentId && state.status === 'ready' && state.value && (
+        <EditorialControls model={model} documentId={documentId} kinds={kinds} tally={state.value} />
+      )}
       {documentId && (
         <Box>
           <TextButton startIcon={<ArrowClockwise />} onClick={() => setReloads((n) => n + 1)} disabled={state.status === 'loading'}>

@@ -6,8 +6,10 @@
  */
 import reactionCounter from './reaction-counter/schema.json';
 import reaction from './reaction/schema.json';
+import reactionSetting from './reaction-setting/schema.json';
 
 export default {
   reaction: { schema: reaction },
   'reaction-counter': { schema: reactionCounter },
+  'reaction-setting': { schema: reactionSetting },
 };

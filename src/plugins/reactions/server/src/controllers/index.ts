@@ -1,7 +1,10 @@
 import admin from './admin';
+import analytics from './analytics';
 import documentation from './documentation';
+import editorial from './editorial';
 import live from './live';
 import mine from './mine';
 import reactions from './reactions';
+import trends from './trends';
 
-export default { reactions, documentation, admin, mine, live };
+export default { reactions, documentation, admin, mine, live, trends, editorial, analytics };

@@ -9,6 +9,7 @@
 import type { KindInfo } from '../../../shared/contract';
 import { OWN_REACTIONS_TAG, ownReactionParameters, ownReactionPaths, ownReactionSchemas } from './openapi-own-reactions';
 import { addCacheableTallies } from './cacheable-openapi';
+import { editorialTallyProperties, forbiddenResponse, trendsPaths, trendsSchemas } from './openapi-trends';
 
 export type OpenApiTarget = { pluralName: string; singularName: string; displayName: string };
 
@@ -54,7 +55,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
   const kinds = settings.kinds.map(({ kind }) => kind);
   const exampleCounts = Object.fromEntries(kinds.map((kind, index) => [kind, [3, 0, 2, 0, 0, 1, 1][index] ?? 0]));
   const exampleTotal = Object.values(exampleCounts).reduce((sum, count) => sum + count, 0);
-  const exampleTally = { documentId: 'lmh0ha971s5xsdtc4rv1vzqa', total: exampleTotal, counts: exampleCounts, mine: kinds[0] };
+  const exampleTally = { documentId: 'lmh0ha971s5xsdtc4rv1vzqa', total: exampleTotal, counts: exampleCounts, mine: kinds[0], closed: false, kinds };
   const [firstTarget] = settings.targets;
   const example = firstTarget ? `/api/${firstTarget.pluralName}/lmh0ha971s5xsdtc4rv1vzqa/reactions` : '';
 
@@ -110,6 +111,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
               '201': { ...tallyOk('Created: the reader had no reaction on this document.'), headers: issuedTokenHeaders },
               '400': ref('ValidationError', 'responses'),
               '401': ref('Unauthorized', 'responses'),
+              '403': ref('Forbidden', 'responses'),
               '404': ref('NotFound', 'responses'),
               '413': ref('PayloadTooLarge', 'responses'),
               '429': ref('TooManyRequests', 'responses'),
@@ -124,6 +126,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
             responses: {
               '200': { ...tallyOk('Removed (or there was nothing to remove).'), headers: issuedTokenHeaders },
               '401': ref('Unauthorized', 'responses'),
+              '403': ref('Forbidden', 'responses'),
               '404': ref('NotFound', 'responses'),
               '413': ref('PayloadTooLarge', 'responses'),
               '429': ref('TooManyRequests', 'responses'),
@@ -175,6 +178,10 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
     ],
     paths: {
       ...targetPaths,
+      ...trendsPaths(
+        kinds,
+        settings.targets.map((target) => target.pluralName)
+      ),
       '/api/reaction-tallies': {
         get: {
           tags: ['Tallies and kinds'],
@@ -238,11 +245,13 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
               description: 'The calling reader\'s kind, or null (not reacted, or not identified).',
               oneOf: [ref('ReactionKind'), { type: 'null' }],
             },
+            ...editorialTallyProperties(),
           },
-          required: ['documentId', 'total', 'counts', 'mine'],
+          required: ['documentId', 'total', 'counts', 'mine', 'closed', 'kinds'],
           additionalProperties: false,
           example: exampleTally,
         },
+        ...trendsSchemas(),
         ReactionKindInfo: {
           type: 'object',
           properties: {
@@ -343,8 +352,12 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
         },
       },
       responses: {
+        Forbidden: forbiddenResponse(),
         ValidationError: errorResponse('The request is invalid: unknown kind, missing `data.kind`, extra fields, malformed JSON, bad or too many ids.', {
           unknownKind: errorExample(400, 'ValidationError', `Unknown reaction kind; allowed: ${kinds.join(', ')}`, { allowed: kinds }),
+          kindNotOffered: errorExample(400, 'ValidationError', `This document does not offer the kind "${kinds[kinds.length - 1]}"`, {
+            allowed: kinds.slice(0, -1),
+          }),
           extraField: errorExample(400, 'ValidationError', 'Only data.kind may be sent', { unexpected: ['data.user'] }),
           malformedJson: errorExample(400, 'ValidationError', 'Malformed JSON in the request body'),
           tooManyIds: errorExample(400, 'ValidationError', `At most ${settings.maxBatchIds} documentIds at once`, {

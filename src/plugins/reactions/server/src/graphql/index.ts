@@ -6,7 +6,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { COUNTER_UID, PLUGIN_ID, REACTION_UID, type Tally } from '../../../shared/contract';
+import { COUNTER_UID, PLUGIN_ID, REACTION_UID, SETTING_UID, type Tally } from '../../../shared/contract';
 import { getKinds, getTargets } from '../utils/settings';
 import { loadTally, type ResolverContext } from './context';
 import { GRAPHQL_LIMITS, costValidationRules, reactionLimitsPlugin } from './operation-guard';
@@ -92,6 +92,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
   const extension = strapi.plugin('graphql').service('extension');
   extension.shadowCRUD(REACTION_UID).disable();
   extension.shadowCRUD(COUNTER_UID).disable();
+  extension.shadowCRUD(SETTING_UID).disable();
 
   extension.use(() => {
     const targets = getTargets(strapi);
@@ -107,6 +108,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
         // Public reads; the reader is still recognised for `mine`.
         'Query.reactionTallies': { auth: { scope: [`${ACTIONS}.tallies`] } },
         'Query.reactionKinds': { auth: { scope: [`${ACTIONS}.kinds`] } },
+        'Query.reactionTrends': { auth: { scope: [`plugin::${PLUGIN_ID}.trends.find`] } },
         'Mutation.react': { auth: { scope: [`${ACTIONS}.set`] } },
         'Mutation.unreact': { auth: { scope: [`${ACTIONS}.clear`] } },
         'Query.myReactions': { auth: { scope: [`plugin::${PLUGIN_ID}.mine.find`] } },

@@ -3,6 +3,7 @@ import { getService } from '../utils/services';
 import { kindInfos } from '../utils/settings';
 import { checkedIds } from '../utils/validation';
 import type { ResolverContext } from './context';
+import { buildTrendsQuery } from './trends';
 
 export const buildQueries = (strapi: Core.Strapi) => ({
   async reactionTallies(_parent: unknown, args: { documentIds: string[] }, context: ResolverContext) {
@@ -14,4 +15,5 @@ export const buildQueries = (strapi: Core.Strapi) => ({
   reactionKinds() {
     return kindInfos(strapi);
   },
+  ...buildTrendsQuery(strapi),
 });

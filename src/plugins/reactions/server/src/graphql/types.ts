@@ -4,6 +4,7 @@
  */
 import type { KindInfo } from '../../../shared/contract';
 import type { Target } from '../utils/settings';
+import { trendsTypeDefs } from './trends';
 
 export const buildTypeDefs = (kinds: KindInfo[], targets: Target[]): string => {
   const keys = kinds.map(({ kind }) => kind);
@@ -15,7 +16,7 @@ export const buildTypeDefs = (kinds: KindInfo[], targets: Target[]): string => {
   type ReactionCounts { ${keys.map((kind) => `${kind}: Int!`).join(' ')} }
 
   "The aggregate of one document's reactions. mine is the calling reader's kind, or null."
-  type ReactionTally { documentId: ID! total: Int! counts: ReactionCounts! mine: ReactionKind }
+  type ReactionTally { documentId: ID! total: Int! counts: ReactionCounts! mine: ReactionKind closed: Boolean! kinds: [ReactionKind!]! }
 
   type ReactionKindInfo { kind: ReactionKind! label: String! emoji: String! }
 
@@ -33,5 +34,5 @@ export const buildTypeDefs = (kinds: KindInfo[], targets: Target[]): string => {
     "Removes the reader's reaction, if any, and returns the fresh tally."
     unreact(documentId: ID!): ReactionTally!
   }
-`;
+${trendsTypeDefs}`;
 };

@@ -21,6 +21,7 @@ export default {
     { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: {} },
     // Identity-free by design (never `mine`, never a cookie): no JWT check per subscriber.
     { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: false } },
+    { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: {} },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
   ],

@@ -45,7 +45,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           documentId: row.documentId,
           kind: null,
           previousKind: row.kind,
-          tally: { documentId: tally.documentId, total: tally.total, counts: tally.counts },
+          tally: { documentId: tally.documentId, total: tally.total, counts: tally.counts, closed: tally.closed, kinds: tally.kinds },
         });
       }
     });

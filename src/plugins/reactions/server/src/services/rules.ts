@@ -25,6 +25,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     total: 0,
     counts: Object.fromEntries(getKindKeys(strapi).map((kind) => [kind, 0])),
     mine: null,
+    closed: false,
+    kinds: getKindKeys(strapi),
   });
 
   const notFound = (target?: Target) =>
@@ -58,7 +60,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const publicTally = (tally: Tally): PublicTally => ({ documentId: tally.documentId, total: tally.total, counts: tally.counts });
+  const publicTally = (tally: Tally): PublicTally => ({
+    documentId: tally.documentId,
+    total: tally.total,
+    counts: tally.counts,
+    closed: tally.closed,
+    kinds: tally.kinds,
+  });
 
   const rules = {
     assertKind,
@@ -78,6 +86,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!tally || !kinds.has(row.kind)) continue;
         tally.counts[row.kind] = row.count;
         tally.total += row.count;
+      }
+      // Editorial settings of the whole batch in one query (lists stay at a fixed query count).
+      for (const [documentId, setting] of await getService(strapi, 'settings').forDocuments(targetUid, ids)) {
+        Object.assign(result.get(documentId) as Tally, setting);
       }
       // A reader minted by this request has no reactions yet: no query needed.
       if (reader && !reader.isNew) {
@@ -125,6 +137,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       assertKind(kind);
       const target = requireTarget(targetUid);
       requireDocumentId(documentId, target);
+      await getService(strapi, 'settings').assertWritable(target, documentId, kind);
       const outcome = await asReader(reader, () => store().set(target, documentId, reader, kind));
       // The reader's own kind is what was just written; only the counters need reading.
       const tally = { ...((await rules.tallies(target.uid, [documentId])).get(documentId) as Tally), mine: kind };
@@ -146,6 +159,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       requireDocumentId(documentId, target);
       const { published } = await store().versions(target, documentId);
       if (!published) throw notFound(target);
+      await getService(strapi, 'settings').assertWritable(target, documentId, null);
       const previousKind = reader.isNew
         ? null
         : await asReader(reader, () => store().clear(target, documentId, reader.key, getTargets(strapi)));

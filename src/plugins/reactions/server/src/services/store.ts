@@ -24,16 +24,29 @@ import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
-import { COUNTER_UID, REACTION_UID } from '../../../shared/contract';
+import { COUNTER_UID, REACTION_UID, SETTING_UID } from '../../../shared/contract';
 import type { Target } from '../utils/settings';
 import { ownershipQueries } from './ownership-queries';
 import type { Reader } from './readers';
+import { getService } from '../utils/services';
 
 type Row = Record<string, unknown>;
 
 export type CounterRow = { documentId: string; kind: string; count: number };
 export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null };
 export type RemovedReaction = { id: number; targetUid: string; documentId: string; kind: string };
+export type TrendQuery = { since: Date; until: Date; kinds: string[]; kind: string | null; limit: number };
+export type SeriesRow = { start: number; kind: string; count: number };
+export type TrendRow = { documentId: string; total: number; counts: Record<string, number> };
+/** A document's editorial setting as stored: `kinds` null means every configured kind. */
+export type StoredSetting = { closed: boolean; kinds: string[] | null };
+
+/** A json column comes back parsed from PostgreSQL and as text from SQLite. */
+const parseKinds = (value: unknown): string[] | null => {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  return Array.isArray(parsed) ? parsed.map(String) : null;
+};
+
 export type Repair = { target: string; documentId: string; kind: string; counted: number; stored: number };
 
 const DOCUMENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -65,6 +78,8 @@ type JoinTable = { name: string; joinColumn: { name: string }; inverseJoinColumn
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
+  // Reactions are stamped by the plugin's clock, so tests can place them in time (trends).
+  const clockNow = () => getService(strapi, 'clock').now();
 
   /** Reads join a surrounding transaction (e.g. the Content Manager's bulk delete); on SQLite's single connection a separate read would wait forever. */
   const read = <T>(query: (db: Knex | Knex.Transaction) => Promise<T>): Promise<T> =>
@@ -94,6 +109,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       createdAt: column('createdAt'),
       updatedAt: column('updatedAt'),
       publishedAt: column('publishedAt'),
+    };
+  };
+
+  const settingsTable = () => {
+    const { table, column } = columnsOf(SETTING_UID);
+    return {
+      table,
+      documentId: column('documentId'),
+      targetType: column('targetType'),
+      targetDocumentId: column('targetDocumentId'),
+      closed: column('closed'),
+      kinds: column('kinds'),
+      createdAt: column('createdAt'),
+      updatedAt: column('updatedAt'),
     };
   };
 
@@ -211,7 +240,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
         // remove the row between our INSERT and SELECT; then the loop tries again.
         for (let attempt = 0; attempt < 5; attempt += 1) {
-          const now = new Date();
+          const now = clockNow();
           const inserted: Row[] = await trx(r.table)
             .insert({
               ...key,
@@ -251,7 +280,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (!existing) continue;
           const previousKind = String(existing.kind);
           if (previousKind === kind) return { created: false, changed: false, previousKind };
-          await trx(r.table).where('id', existing.id as number).update({ [r.kind]: kind, [r.updatedAt]: new Date() });
+          await trx(r.table).where('id', existing.id as number).update({ [r.kind]: kind, [r.updatedAt]: clockNow() });
           await adjustCounters(trx, [
             { targetUid: target.uid, documentId, kind: previousKind, delta: -1 },
             { targetUid: target.uid, documentId, kind, delta: 1 },
@@ -325,6 +354,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           removed.map((row) => Number(row.id))
         );
         await trx(c.table).where({ [c.targetType]: targetUid, [c.targetDocumentId]: documentId }).del();
+        const st = settingsTable();
+        await trx(st.table).where({ [st.targetType]: targetUid, [st.targetDocumentId]: documentId }).del();
       });
     },
 
@@ -388,6 +419,124 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         return repairs;
       });
+    },
+
+    /**
+     * Trends (one query, whatever the number of documents): published documents of a target
+     * ranked by reactions whose `updated_at` (set on create and on every switch) lies in
+     * [since, until], optionally by one kind, ties by documentId. Served by the index on
+     * (target_type, updated_at); the publication check is a semi-join on the target's table.
+     */
+    async trending(target: Target, { since, until, kinds, kind, limit }: TrendQuery): Promise<TrendRow[]> {
+      const r = reactions();
+      const { table, column } = columnsOf(target.uid);
+      const perKind = `sum(case when ${r.table}.${r.kind} = ? then 1 else 0 end)`;
+      const rows: Row[] = await read((db) => {
+        const query = db(r.table)
+          .select(`${r.table}.${r.targetDocumentId} as document_id`)
+          .count({ total: '*' })
+          .select(kinds.map((key, index) => db.raw(`${perKind} as ??`, [key, `k${index}`])))
+          .where(`${r.table}.${r.targetType}`, target.uid)
+          .where(`${r.table}.${r.updatedAt}`, '>=', since)
+          .where(`${r.table}.${r.updatedAt}`, '<=', until)
+          .whereIn(`${r.table}.${r.kind}`, kinds)
+          .whereExists((sub) =>
+            sub
+              .select(db.raw('1'))
+              .from(table)
+              .whereRaw('??.?? = ??.??', [table, column('documentId'), r.table, r.targetDocumentId])
+              .whereNotNull(`${table}.${column('publishedAt')}`)
+          )
+          .groupBy(`${r.table}.${r.targetDocumentId}`);
+        if (kind) query.havingRaw(`${perKind} > 0`, [kind]).orderByRaw(`${perKind} desc`, [kind]);
+        return query.orderBy([{ column: 'total', order: 'desc' }, { column: 'document_id', order: 'asc' }]).limit(limit);
+      });
+      return rows.map((row) => ({
+        documentId: String(row.document_id),
+        total: Number(row.total),
+        counts: Object.fromEntries(kinds.map((key, index) => [key, Number(row[`k${index}`] ?? 0)])),
+      }));
+    },
+
+    /** A display field (e.g. title) of these documents, from any version, the published one first. */
+    async labels(targetUid: string, documentIds: string[], field: string): Promise<Map<string, string>> {
+      if (documentIds.length === 0) return new Map();
+      const { table, column } = columnsOf(targetUid);
+      const rows: Row[] = await read((db) =>
+        db(table)
+          .select(`${column('documentId')} as document_id`, `${column(field)} as label`, `${column('publishedAt')} as published_at`)
+          .whereIn(column('documentId'), documentIds)
+      );
+      const labels = new Map<string, string>();
+      for (const row of [...rows].sort((a, b) => Number(b.published_at !== null) - Number(a.published_at !== null))) {
+        const id = String(row.document_id);
+        if (!labels.has(id) && row.label !== null && row.label !== undefined) labels.set(id, String(row.label));
+      }
+      return labels;
+    },
+
+    /** When a document was first created (its oldest version), or null when it does not exist. */
+    async firstCreatedAt(targetUid: string, documentId: string): Promise<Date | null> {
+      const { table, column } = columnsOf(targetUid);
+      const row = (await read((db) => db(table).min({ first: column('createdAt') }).where(column('documentId'), documentId).first())) as Row | undefined;
+      if (!row || row.first === null || row.first === undefined) return null;
+      const value = row.first;
+      return new Date(typeof value === 'number' || /^[0-9]+$/.test(String(value)) ? Number(value) : String(value));
+    },
+
+    /**
+     * A document's reactions bucketed by time (their `updated_at`, as trends count them) and kind,
+     * in buckets of `bucketMs` from `since` to `until`: one GROUP BY, bucket arithmetic per dialect
+     * (SQLite stores our timestamps as epoch milliseconds).
+     */
+    async series(targetUid: string, documentId: string, since: Date, until: Date, bucketMs: number): Promise<SeriesRow[]> {
+      const r = reactions();
+      const bucket = isPostgres()
+        ? `floor(extract(epoch from ${r.updatedAt}) * 1000 / ${Number(bucketMs)})`
+        : `cast(${r.updatedAt} / ${Number(bucketMs)} as integer)`;
+      const rows: Row[] = await read((db) =>
+        db(r.table)
+          .select(db.raw(`${bucket} as bucket`), `${r.kind} as kind`)
+          .count({ n: '*' })
+          .where({ [r.targetType]: targetUid, [r.targetDocumentId]: documentId })
+          .where(r.updatedAt, '>=', since)
+          .where(r.updatedAt, '<', until)
+          // knex's groupBy takes one raw expression alone: bucket and kind go in one raw clause.
+          .groupByRaw(`${bucket}, ??`, [r.kind])
+      );
+      return rows.map((row) => ({ start: Number(row.bucket) * bucketMs, kind: String(row.kind), count: Number(row.n) }));
+    },
+
+    /** Editorial settings of these documents (one query); documents without a row are left out. */
+    async settings(targetUid: string, documentIds: string[]): Promise<Map<string, StoredSetting>> {
+      if (documentIds.length === 0) return new Map();
+      const s = settingsTable();
+      const rows: Row[] = await read((db) =>
+        db(s.table)
+          .select(`${s.targetDocumentId} as document_id`, `${s.closed} as closed`, `${s.kinds} as kinds`)
+          .where(s.targetType, targetUid)
+          .whereIn(s.targetDocumentId, documentIds)
+      );
+      return new Map(rows.map((row) => [String(row.document_id), { closed: Boolean(Number(row.closed)), kinds: parseKinds(row.kinds) }]));
+    },
+
+    /** Stores a document's editorial setting (one row per target document). */
+    async saveSetting(targetUid: string, documentId: string, setting: StoredSetting): Promise<void> {
+      const s = settingsTable();
+      const now = clockNow();
+      const kinds = setting.kinds === null ? null : JSON.stringify(setting.kinds);
+      await strapi.db.connection(s.table)
+        .insert({
+          [s.targetType]: targetUid,
+          [s.targetDocumentId]: documentId,
+          [s.closed]: setting.closed,
+          [s.kinds]: kinds,
+          [s.documentId]: createDocumentId(),
+          [s.createdAt]: now,
+          [s.updatedAt]: now,
+        })
+        .onConflict([s.targetType, s.targetDocumentId])
+        .merge({ [s.closed]: setting.closed, [s.kinds]: kinds, [s.updatedAt]: now });
     },
   };
 

@@ -55,7 +55,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     while (entries.size > size) entries.delete(entries.keys().next().value as string);
   };
 
-  const copy = (entry: Entry): Tally => ({ ...entry.counts, counts: { ...entry.counts.counts }, mine: null });
+  const copy = (entry: Entry): Tally => ({ ...entry.counts, counts: { ...entry.counts.counts }, kinds: [...entry.counts.kinds], mine: null });
+
+  // What is cached of a tally: everything public (editorial settings included), never `mine`.
+  const publicPart = (documentId: string, tally: Tally | undefined): Entry['counts'] => ({
+    documentId,
+    total: tally?.total ?? 0,
+    counts: tally?.counts ?? {},
+    closed: tally?.closed ?? false,
+    kinds: tally?.kinds ?? [],
+  });
 
   /** Reads these documents of one target from the database and caches them; published ones are returned. */
   const load = async (targetUid: string, documentIds: string[]): Promise<Map<string, Entry>> => {
@@ -70,7 +79,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     for (const documentId of documentIds) {
       const tally = tallies.get(documentId);
       const entry: Entry = {
-        counts: { documentId, total: tally?.total ?? 0, counts: tally?.counts ?? {} },
+        counts: publicPart(documentId, tally),
         published: published.has(documentId),
         storedAt,
       };
@@ -127,7 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const storedAt = now();
         for (const [documentId, tally] of await getService(strapi, 'rules').tallies(targetUid, misses)) {
           // The response showed it published; a later unpublish announces and drops the entry.
-          store(targetUid, documentId, { counts: { documentId, total: tally.total, counts: tally.counts }, published: true, storedAt }, startedAt);
+          store(targetUid, documentId, { counts: publicPart(documentId, tally), published: true, storedAt }, startedAt);
           tallies.set(documentId, { ...tally, mine: null });
         }
       }

@@ -1,0 +1,73 @@
+/**
+ * The analytics page's routes (admin only): top stories, one story's series, and the CSV export.
+ * Each needs read access to the target in the Content Manager, as the reactions panel does.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { getService } from '../utils/services';
+import { findTarget, type Target } from '../utils/settings';
+import { isDocumentId } from '../utils/validation';
+
+const READ_ACTION = 'plugin::content-manager.explorer.read';
+
+type Ability = { can: (action: string, subject: string) => boolean };
+
+/** The target named by `uid`, if the admin may read it; the rest of the query is left as it is. */
+const readableTarget = (strapi: Core.Strapi, ctx: Context): { target: Target; rest: Record<string, unknown> } => {
+  const { uid, ...rest } = ctx.query as Record<string, unknown>;
+  const target = typeof uid === 'string' ? findTarget(strapi, uid) : undefined;
+  if (!target) throw new errors.ValidationError('uid must be a content type with reactions enabled');
+  const ability = ctx.state.userAbility as Ability | undefined;
+  if (!ability || !ability.can(READ_ACTION, target.uid)) throw new errors.ForbiddenError('You may not read this content type');
+  return { target, rest };
+};
+
+/** Strapi's authorize step would turn our ForbiddenError into a bare "Forbidden": keep the reason. */
+const withReason =
+  (handler: (ctx: Context) => Promise<void>) =>
+  async (ctx: Context): Promise<void> => {
+    try {
+      await handler(ctx);
+    } catch (error) {
+      if (!(error instanceof errors.ForbiddenError)) throw error;
+      ctx.status = 403;
+      ctx.body = { data: null, error: { status: 403, name: 'ForbiddenError', message: error.message, details: {} } };
+    }
+  };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const analytics = () => getService(strapi, 'analytics');
+  const trends = () => getService(strapi, 'trends');
+
+  return {
+    top: withReason(async (ctx) => {
+      const { target, rest } = readableTarget(strapi, ctx);
+      const input = trends().parse({ ...rest, target: target.pluralName });
+      ctx.body = await analytics().top(target, input.window, input.kind, input.limit);
+    }),
+
+    series: withReason(async (ctx) => {
+      const { target, rest } = readableTarget(strapi, ctx);
+      const unexpected = Object.keys(rest).filter((key) => key !== 'documentId');
+      if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
+      const { documentId } = rest;
+      if (!isDocumentId(documentId)) throw new errors.ValidationError('documentId is required', { field: 'documentId' });
+      const data = await analytics().series(target, documentId as string);
+      if (!data) throw new errors.NotFoundError('No document with this documentId');
+      ctx.body = { data };
+    }),
+
+    csv: withReason(async (ctx) => {
+      const { target, rest } = readableTarget(strapi, ctx);
+      const unexpected = Object.keys(rest).filter((key) => key !== 'window');
+      if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
+      const input = trends().parse({ target: target.pluralName, ...(rest.window === undefined ? {} : { window: rest.window }) });
+      const body = await analytics().csv(target, input.window);
+      ctx.set('Content-Type', 'text/csv; charset=utf-8');
+      ctx.set('Content-Disposition', `attachment; filename="reactions-${target.pluralName}-${input.window}.csv"`);
+      ctx.set('Cache-Control', 'private, no-store');
+      ctx.body = body;
+    }),
+  };
+};
