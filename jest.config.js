@@ -1,10 +1,10 @@
 /**
  * Integration tests (tests/): one real Strapi per test file, booted from the build that
- * globalSetup compiles once. Unit tests (__tests__ folders in src/plugins) never boot Strapi.
+ * globalSetup compiles once. Unit tests (__tests__ folders under src) never boot Strapi.
  */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests', '<rootDir>/src/plugins'],
+  roots: ['<rootDir>/tests', '<rootDir>/src'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testMatch: ['**/*.test.ts'],
   transform: {
