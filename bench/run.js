@@ -21,6 +21,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const autocannon = require('autocannon');
 const { cacheablePairs, liveBench } = require('./cacheable');
+const { BENCH_ENV } = require('./environment');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const WORK_DIR = path.join(APP_DIR, 'bench', '.work');
@@ -35,21 +36,12 @@ const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
 
 const baseEnv = {
   ...process.env,
-  NODE_ENV: 'production',
-  STRAPI_TELEMETRY_DISABLED: 'true',
-  LOG_LEVEL: 'warn',
+  ...BENCH_ENV,
   HOST: '127.0.0.1',
   SERVE_ADMIN_PANEL: 'false',
-  SEED_SAMPLE_CONTENT: 'false',
   REACTIONS_RATE_LIMIT: '0',
   REACTIONS_NEW_READERS_PER_ADDRESS: '0',
   REACTIONS_STREAM_CONNECTIONS_PER_ADDRESS: '0',
-  APP_KEYS: 'bench-key-one,bench-key-two',
-  API_TOKEN_SALT: 'bench-salt',
-  ADMIN_JWT_SECRET: 'bench-admin-secret',
-  JWT_SECRET: 'bench-jwt-secret',
-  TRANSFER_TOKEN_SALT: 'bench-transfer-salt',
-  ENCRYPTION_KEY: 'bench-encryption-key',
 };
 
 const databaseEnv = () => {

@@ -13,6 +13,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { BENCH_ENV } = require('./environment');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const WORK_DIR = path.join(APP_DIR, 'bench', '.work-trends');
@@ -22,18 +23,7 @@ const RECENT = 2_000;
 const DAY = 86_400_000;
 const CALLS = 300;
 
-const env = {
-  NODE_ENV: 'production',
-  STRAPI_TELEMETRY_DISABLED: 'true',
-  LOG_LEVEL: 'warn',
-  SEED_SAMPLE_CONTENT: 'false',
-  APP_KEYS: 'bench-key-one,bench-key-two',
-  API_TOKEN_SALT: 'bench-salt',
-  ADMIN_JWT_SECRET: 'bench-admin-secret',
-  JWT_SECRET: 'bench-jwt-secret',
-  TRANSFER_TOKEN_SALT: 'bench-transfer-salt',
-  ENCRYPTION_KEY: 'bench-encryption-key',
-};
+const env = BENCH_ENV;
 
 const databaseEnv = () => {
   if (!usePostgres) {
