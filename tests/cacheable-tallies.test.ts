@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from './helpers/strapi';
 import type { Core } from '@strapi/strapi';
-import { createArticle, getTally, newAnonymousReader, putReaction, registerUser, deleteReaction } from './helpers/content';
+import { countQueries, createArticle, getTally, newAnonymousReader, putReaction, registerUser, deleteReaction } from './helpers/content';
 
 let app: TestApp;
 let url: string;
@@ -15,19 +15,8 @@ let url: string;
  * SQL statements that read reactions or their targets while `work` runs (Strapi's own
  * per-request lookup of the public role's permissions is not the tally's doing).
  */
-const countTallyQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>): Promise<number> => {
-  let count = 0;
-  const listener = (query: { sql?: string }) => {
-    if (/reaction|articles/.test(String(query.sql))) count += 1;
-  };
-  strapi.db.connection.on('query', listener);
-  try {
-    await work();
-  } finally {
-    strapi.db.connection.removeListener('query', listener);
-  }
-  return count;
-};
+const countTallyQueries = (strapi: Core.Strapi, work: () => Promise<unknown>): Promise<number> =>
+  countQueries(strapi, work, /reaction|articles/);
 
 beforeAll(async () => {
   app = await startTestApp('cacheable', { env: { REACTIONS_TALLY_MAX_AGE: '7' } });

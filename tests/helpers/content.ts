@@ -71,11 +71,11 @@ export const expectTallyMatchesRows = async (strapi: Core.Strapi, tally: { total
   for (const [kind, count] of Object.entries(tally.counts)) expect(count).toBe(byKind[kind] ?? 0);
 };
 
-/** Counts SQL statements Knex sends while `work` runs. */
-export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>): Promise<number> => {
+/** Counts SQL statements Knex sends while `work` runs (only those matching `only`, when given). */
+export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>, only?: RegExp): Promise<number> => {
   let count = 0;
-  const listener = () => {
-    count += 1;
+  const listener = (query: { sql?: string }) => {
+    if (!only || only.test(String(query.sql))) count += 1;
   };
   strapi.db.connection.on('query', listener);
   try {
