@@ -21,7 +21,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const autocannon = require('autocannon');
 const { cacheablePairs, liveBench } = require('./cacheable');
-const { BENCH_ENV } = require('./environment');
+const { BENCH_ENV, runBenchmark } = require('./environment');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const WORK_DIR = path.join(APP_DIR, 'bench', '.work');
@@ -372,16 +372,6 @@ if (args.has('--trends')) {
   // The trends query as the table grows from 10k to 1M reactions: bench/trends.js.
   const run = spawnSync(process.execPath, [path.join(__dirname, 'trends.js'), ...(usePostgres ? ['--pg'] : [])], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
-} else if (usePostgres && !process.env.DATABASE_HOST) {
-  // --pg without a server named: run again under a throwaway PostgreSQL from npm (scripts/with-postgres.mjs).
-  const run = spawnSync(process.execPath, [path.join(APP_DIR, 'scripts', 'with-postgres.mjs'), process.execPath, path.join(__dirname, 'run.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(run.status ?? 1);
 } else {
-  main().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    }
-  );
+  runBenchmark(path.join(__dirname, 'run.js'), main);
 }

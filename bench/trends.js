@@ -12,8 +12,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { spawnSync } = require('child_process');
-const { BENCH_ENV } = require('./environment');
+const { BENCH_ENV, runBenchmark } = require('./environment');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const WORK_DIR = path.join(APP_DIR, 'bench', '.work-trends');
@@ -131,15 +130,4 @@ const main = async () => {
   }
 };
 
-if (usePostgres && !process.env.DATABASE_HOST) {
-  const run = spawnSync(process.execPath, [path.join(APP_DIR, 'scripts', 'with-postgres.mjs'), process.execPath, path.join(APP_DIR, 'bench', 'trends.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(run.status ?? 1);
-} else {
-  main().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    }
-  );
-}
+runBenchmark(path.join(__dirname, 'trends.js'), main);

@@ -27,13 +27,34 @@ const ADDRESS_FACTOR = 10;
 const READ_FACTOR = 10;
 const WINDOW_SECONDS = 60;
 
-type Limiters = { points: number; perReader: RateLimiterAbstract; perAddress: RateLimiterAbstract };
-type NewReaderLimiter = { points: number; perAddress: RateLimiterAbstract };
+/** A per-minute budget: counted per client address and, when it has one, per reader. */
+type BudgetSpec = { name: string; readerPrefix: string | null; addressPrefix: string; addressFactor: number; message: string };
+type Budget = { points: number; perReader: RateLimiterAbstract | null; perAddress: RateLimiterAbstract };
+
+const WRITES: BudgetSpec = {
+  name: 'writes',
+  readerPrefix: 'reader',
+  addressPrefix: 'address',
+  addressFactor: ADDRESS_FACTOR,
+  message: 'Too many reactions from this client; try again later.',
+};
+const NEW_READERS: BudgetSpec = {
+  name: 'new-readers',
+  readerPrefix: null,
+  addressPrefix: 'new-readers',
+  addressFactor: 1,
+  message: 'Too many new readers from this address; try again later.',
+};
+const READS: BudgetSpec = {
+  name: 'reads',
+  readerPrefix: 'reader-reads',
+  addressPrefix: 'address-reads',
+  addressFactor: ADDRESS_FACTOR,
+  message: 'Too many reads of your reactions from this client; try again later.',
+};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  let limiters: Limiters | null = null;
-  let newReaders: NewReaderLimiter | null = null;
-  let reads: Limiters | null = null;
+  const budgets = new Map<string, Budget>();
   let redis: Redis | null = null;
 
   const redisClient = (url: string): Redis => {
@@ -60,27 +81,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   // Built lazily and rebuilt when the configured rate changes (tests and operators may change it live).
-  const getLimiters = (points: number): Limiters => {
-    if (!limiters || limiters.points !== points) {
-      limiters = {
+  const budgetOf = (spec: BudgetSpec, points: number): Budget => {
+    let budget = budgets.get(spec.name);
+    if (!budget || budget.points !== points) {
+      budget = {
         points,
-        perReader: limiter('reader', points),
-        perAddress: limiter('address', points * ADDRESS_FACTOR),
+        perReader: spec.readerPrefix ? limiter(spec.readerPrefix, points) : null,
+        perAddress: limiter(spec.addressPrefix, points * spec.addressFactor),
       };
+      budgets.set(spec.name, budget);
     }
-    return limiters;
-  };
-
-  const getNewReaderLimiter = (points: number): NewReaderLimiter => {
-    if (!newReaders || newReaders.points !== points) newReaders = { points, perAddress: limiter('new-readers', points) };
-    return newReaders;
-  };
-
-  const getReadLimiters = (points: number): Limiters => {
-    if (!reads || reads.points !== points) {
-      reads = { points, perReader: limiter('reader-reads', points), perAddress: limiter('address-reads', points * ADDRESS_FACTOR) };
-    }
-    return reads;
+    return budget;
   };
 
   const refuse = (ctx: Context, rejection: unknown, message: string): never => {
@@ -92,6 +103,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   // The address is only ever stored as a keyed hash (the limiter's keys may live in Redis).
   const addressKeyOf = (ctx: Context) => getService(strapi, 'readers').addressKey(addressUnit(ctx.ip));
+
+  /** Spends one point of a budget (`points` a minute; 0 = off); 429 with Retry-After past it. */
+  const spend = async (ctx: Context, spec: BudgetSpec, points: number, reader: Reader | null): Promise<void> => {
+    if (!points || points <= 0) return;
+    const { perReader, perAddress } = budgetOf(spec, points);
+    try {
+      await perAddress.consume(addressKeyOf(ctx));
+      if (perReader && reader) await perReader.consume(reader.key);
+    } catch (rejection) {
+      refuse(ctx, rejection, spec.message);
+    }
+  };
 
   return {
     /**
@@ -114,51 +137,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Counts one write; throws 429 (and sets Retry-After) when the client is over its limit. */
-    async consume(ctx: Context, reader: Reader): Promise<void> {
-      const points = getSettings(strapi).rateLimit;
-      if (!points || points <= 0) return;
-      const { perReader, perAddress } = getLimiters(points);
-      try {
-        await perAddress.consume(addressKeyOf(ctx));
-        // A reader's first write (the one that mints its token) counts too.
-        await perReader.consume(reader.key);
-      } catch (rejection) {
-        refuse(ctx, rejection, 'Too many reactions from this client; try again later.');
-      }
+    /** Counts one write; the write that mints a reader's token counts too. */
+    consume(ctx: Context, reader: Reader): Promise<void> {
+      return spend(ctx, WRITES, getSettings(strapi).rateLimit, reader);
     },
 
-    /** Counts one new anonymous reader for the caller's address; 429 past the per-minute bound. */
-    async consumeNewReader(ctx: Context): Promise<void> {
-      const points = getSettings(strapi).newReadersPerAddress;
-      if (!points || points <= 0) return;
-      try {
-        await getNewReaderLimiter(points).perAddress.consume(addressKeyOf(ctx));
-      } catch (rejection) {
-        refuse(ctx, rejection, 'Too many new readers from this address; try again later.');
-      }
+    /** Counts one new anonymous reader for the caller's address. */
+    consumeNewReader(ctx: Context): Promise<void> {
+      return spend(ctx, NEW_READERS, getSettings(strapi).newReadersPerAddress, null);
     },
 
-    /**
-     * Counts one read of a reader's own reactions: ten times the write limit per reader a minute
-     * (and per address ten times that); off when the write limit is off. 429 past it.
-     */
-    async consumeRead(ctx: Context, reader: Reader): Promise<void> {
-      const points = getSettings(strapi).rateLimit * READ_FACTOR;
-      if (!points || points <= 0) return;
-      const { perReader, perAddress } = getReadLimiters(points);
-      try {
-        await perAddress.consume(addressKeyOf(ctx));
-        await perReader.consume(reader.key);
-      } catch (rejection) {
-        refuse(ctx, rejection, 'Too many reads of your reactions from this client; try again later.');
-      }
+    /** Counts one read of a reader's own reactions: ten times the write limit; off with it. */
+    consumeRead(ctx: Context, reader: Reader): Promise<void> {
+      return spend(ctx, READS, getSettings(strapi).rateLimit * READ_FACTOR, reader);
     },
 
     async close(): Promise<void> {
-      limiters = null;
-      reads = null;
-      newReaders = null;
+      budgets.clear();
       if (redis) {
         const client = redis;
         redis = null;
