@@ -29,4 +29,6 @@ done
 
 su postgres -c "psql -qAt -c \"select 1 from pg_roles where rolname='strapi'\"" | grep -q 1 ||
   su postgres -c "psql -q -c \"create role strapi login createdb password 'strapi'\""
+# Lets the tests end sessions left in their throwaway databases before dropping them.
+su postgres -c "psql -q -c 'grant pg_signal_backend to strapi'" >/dev/null
 echo "PostgreSQL ${version} is running on 127.0.0.1:5432 (role strapi)."

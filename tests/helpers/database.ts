@@ -37,6 +37,35 @@ const connect = async (client: Client) => {
   }
 };
 
+/**
+ * Drops a test database. Not `WITH (FORCE)`: for a role that is not superuser, FORCE fails when an
+ * autovacuum worker happens to be in the database (it belongs to no role the caller is a member of).
+ * Our own leftover sessions are ended first; plain DROP waits out autovacuum itself, and a session
+ * still closing is retried for a few seconds.
+ */
+const dropDatabase = async (name: string) => {
+  const client = adminClient();
+  await connect(client);
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      await client.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND usename = current_user',
+        [name]
+      );
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+        return;
+      } catch (error) {
+        // 55006: object_in_use, "database is being accessed by other users".
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+};
+
 export const createTestDatabase = async (label: string): Promise<TestDatabase> => {
   const suffix = crypto.randomBytes(4).toString('hex');
   if (isPostgres()) {
@@ -48,12 +77,7 @@ export const createTestDatabase = async (label: string): Promise<TestDatabase> =
     return {
       name,
       env: { DATABASE_CLIENT: 'postgres', DATABASE_NAME: name },
-      drop: async () => {
-        const dropper = adminClient();
-        await connect(dropper);
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await dropper.end();
-      },
+      drop: () => dropDatabase(name),
     };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `reactions-${label}-`));
