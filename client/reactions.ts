@@ -7,7 +7,19 @@
  * Kinds are configured in config/plugins.ts. The types default to the stock kinds; a project
  * with other kinds passes its own union: `ReactionTally<'up' | 'down'>`.
  */
-import type { ErrorEnvelope as ContractErrorEnvelope, KindInfo, Tally } from '../src/plugins/reactions/shared/contract';
+import type {
+  ClaimResult,
+  ErrorEnvelope as ContractErrorEnvelope,
+  ForgetResult,
+  KindInfo,
+  OwnReaction,
+  PagePagination,
+  Tally,
+  TrendsResponse,
+  TrendWindow,
+} from '../src/plugins/reactions/shared/contract';
+
+export type { ClaimResult, ForgetResult, OwnReaction, PagePagination, TrendsResponse, TrendWindow };
 
 /** The stock kinds, in display order (the plugin's defaults). */
 export const DEFAULT_REACTION_KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'] as const;
@@ -91,12 +103,32 @@ export interface ReactionsClientOptions {
   fetch?: typeof fetch;
 }
 
+/** `GET /api/reactions/mine`: the caller's own reactions, newest first. */
+export type OwnReactionsPage<K extends string = DefaultReactionKind> = {
+  data: Array<Omit<OwnReaction, 'kind'> & { kind: K }>;
+  meta: { pagination: PagePagination };
+};
+
+export interface TrendsQuery<K extends string = DefaultReactionKind> {
+  window?: TrendWindow;
+  kind?: K;
+  limit?: number;
+}
+
 export interface ReactionsClient<K extends string = DefaultReactionKind> {
   kinds(): Promise<ReactionKindInfo<K>[]>;
   tally(documentId: string): Promise<ReactionTally<K>>;
   tallies(documentIds: string[]): Promise<ReactionTally<K>[]>;
   react(documentId: string, kind: K): Promise<ReactionTally<K>>;
   unreact(documentId: string): Promise<ReactionTally<K>>;
+  /** The caller's own reactions, optionally only for some documents. */
+  mine(query?: { documentIds?: string[]; page?: number; pageSize?: number }): Promise<OwnReactionsPage<K>>;
+  /** Erases every reaction of the caller. */
+  forgetMine(): Promise<ForgetResult>;
+  /** Signed in (jwt) with an anonymous token kept: moves that token's reactions to the account, then forgets the token. */
+  claim(): Promise<ClaimResult>;
+  /** Published documents of the client's content type ranked by recent reactions. */
+  trends(query?: TrendsQuery<K>): Promise<TrendsResponse>;
 }
 
 export const createReactionsClient = <K extends string = DefaultReactionKind>(options: ReactionsClientOptions = {}): ReactionsClient<K> => {
@@ -105,7 +137,8 @@ export const createReactionsClient = <K extends string = DefaultReactionKind>(op
   const tokens = options.tokenStore ?? memoryTokenStore();
   const doFetch = options.fetch ?? fetch;
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  /** The whole JSON answer (`data` and `meta`), or a ReactionsApiError. */
+  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const jwt = options.jwt?.();
@@ -135,7 +168,14 @@ export const createReactionsClient = <K extends string = DefaultReactionKind>(op
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
       );
     }
-    return (payload as DataEnvelope<T>).data;
+    return payload as T;
+  };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await request<DataEnvelope<T>>(method, path, body)).data;
+  const query = (params: Record<string, string | number | undefined>) => {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) search.set(name, String(value));
+    const text = search.toString();
+    return text ? `?${text}` : '';
   };
 
   const target = (documentId: string) => `/api/${contentType}/${encodeURIComponent(documentId)}/reactions`;
@@ -146,5 +186,17 @@ export const createReactionsClient = <K extends string = DefaultReactionKind>(op
     tallies: (documentIds) => call('GET', `/api/reaction-tallies?documentIds=${documentIds.map(encodeURIComponent).join(',')}`),
     react: (documentId, kind) => call('PUT', target(documentId), { data: { kind } } satisfies SetReactionBody<K>),
     unreact: (documentId) => call('DELETE', target(documentId)),
+    mine: ({ documentIds, page, pageSize } = {}) =>
+      request(
+        'GET',
+        `/api/reactions/mine${query({ documentIds: documentIds?.join(','), 'pagination[page]': page, 'pagination[pageSize]': pageSize })}`
+      ),
+    forgetMine: () => call('DELETE', '/api/reactions/mine'),
+    claim: async () => {
+      const result = await call<ClaimResult>('POST', '/api/reactions/claim');
+      tokens.set(null);
+      return result;
+    },
+    trends: ({ window, kind, limit } = {}) => request('GET', `/api/reaction-trends${query({ target: contentType, window, kind, limit })}`),
   };
 };

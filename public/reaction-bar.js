@@ -321,7 +321,7 @@ export class ReactionBar extends HTMLElement {
     return `${this.apiBase}/api/${encodeURIComponent(this.contentType)}/${encodeURIComponent(this.documentId)}/reactions`;
   }
 
-  async _request(method, url, body, { anonymous = false } = {}) {
+  async _request(method, url, body, { anonymous = false, revalidate = false } = {}) {
     const tokens = tokenStore(this.apiBase);
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -337,6 +337,9 @@ export class ReactionBar extends HTMLElement {
         body: body === undefined ? undefined : JSON.stringify(body),
         // The public read carries no identity at all (no cookie either), so a CDN may answer it.
         credentials: anonymous ? 'omit' : 'same-origin',
+        // Revalidate with the browser's copy (If-None-Match, a cheap 304): the reader's own write
+        // must show after a reload. A CDN in front still answers it from its cache.
+        cache: revalidate ? 'no-cache' : 'default',
       });
     } catch {
       throw new RequestError(0, 'NetworkError', 'Network error');
@@ -380,28 +383,37 @@ export class ReactionBar extends HTMLElement {
     // Same-origin, the httpOnly cookie may carry a reader the page cannot see: ask then too.
     const sameOrigin = resolveOrigin(this.apiBase) === location.origin;
     const identified = Boolean(this._authToken || tokenStore(this.apiBase).get() || sameOrigin);
-    const [counts, own] = await Promise.all([
-      this._request('GET', this._endpoint(), undefined, { anonymous: true }),
+    const [tally, mine] = await Promise.all([
+      this._request('GET', this._endpoint(), undefined, { anonymous: true, revalidate: true }),
       identified ? this._fetchMine() : Promise.resolve(null),
     ]);
-    // The private read is at least as fresh as the public one, which a cache may have kept a few seconds.
-    if (own && 'counts' in own) return own;
-    return { ...counts, mine: own ? own.mine ?? null : null };
+    const counts = { ...tally.counts };
+    let total = tally.total;
+    // A shared cache may still hold counts from before the reader's own reaction (up to its
+    // max-age): never show the reader's own kind at zero.
+    if (mine && !(counts[mine] > 0)) {
+      counts[mine] = 1;
+      total += 1;
+    }
+    return { ...tally, counts, total, mine };
   }
 
-  /**
-   * The reader's own state, private: for now the identified tally read, which also brings fresh
-   * counts. To use GET /api/reactions/mine?documentIds= (a smaller private answer) change the
-   * `_ownState` line below; `_fetchTally` then takes the counts from the public read.
-   */
+  /** The reader's own kind of this document (GET /api/reactions/mine?documentIds=, private), or null. */
   async _fetchMine() {
     try {
-      return await this._ownState();
+      return await this._ownKind();
     } catch (error) {
       // A stale token from another server: it has been forgotten, so ask again as a new reader.
-      if (error.status === 401 && error.tokenSent) return this._ownState();
+      if (error.status === 401 && error.tokenSent) return this._ownKind();
       throw error;
     }
+  }
+
+  async _ownKind() {
+    const url = `${this.apiBase}/api/reactions/mine?documentIds=${encodeURIComponent(this.documentId)}`;
+    const own = await this._request('GET', url);
+    const found = Array.isArray(own) ? own.find((item) => item.target === this.contentType && item.documentId === this.documentId) : null;
+    return found ? found.kind : null;
   }
 
   /**
@@ -433,10 +445,6 @@ export class ReactionBar extends HTMLElement {
     }
     const claimed = await claimsByToken.get(key);
     if (first && claimed && this.isConnected) this._emit('reaction-claim', { moved: claimed.moved, dropped: claimed.dropped });
-  }
-
-  _ownState() {
-    return this._request('GET', this._endpoint());
   }
 
   async _load() {

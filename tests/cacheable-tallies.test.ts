@@ -4,6 +4,7 @@
  * cache answers a hot tally without SQL and drops it on every write and publication change.
  */
 import request from 'supertest';
+import { createPublicAccessStrategy, PUBLIC_ABILITY_TTL_MS } from '../src/plugins/reactions/server/src/strategies/public-access';
 import { startTestApp, type TestApp } from './helpers/strapi';
 import type { Core } from '@strapi/strapi';
 import { countQueries, createArticle, getTally, newAnonymousReader, putReaction, registerUser, deleteReaction } from './helpers/content';
@@ -218,5 +219,75 @@ describe('the in-process tally cache', () => {
     expect((await getTally(url, id)).status).toBe(200);
     await app.strapi.documents('api::article.article').delete({ documentId: id });
     expect((await getTally(url, id)).status).toBe(404);
+  });
+});
+
+describe("the public role's permissions", () => {
+  const TALLY_ACTION = 'plugin::reactions.reactions.tally';
+  const permissions = () => app.strapi.db.query('plugin::users-permissions.permission');
+  const publicRoleId = async () =>
+    ((await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as { id: number }).id;
+
+  it('are kept in memory: a warm public read runs no SQL at all, while Strapi reads them per findOne', async () => {
+    const id = await createArticle(app.strapi);
+    await getTally(url, id);
+    expect(await countQueries(app.strapi, () => getTally(url, id))).toBe(0);
+    expect(await countQueries(app.strapi, () => request(url).get(`/api/articles/${id}`), /up_permissions/)).toBe(1);
+  });
+
+  it('still decide: revoking the tally action answers 403 at once, granting it back 200, a JWT reader follows its own role', async () => {
+    const id = await createArticle(app.strapi);
+    const role = await publicRoleId();
+    expect((await getTally(url, id)).status).toBe(200);
+    await permissions().delete({ where: { action: TALLY_ACTION, role } });
+    try {
+      const refused = await getTally(url, id);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({ status: 403, name: 'ForbiddenError' });
+      // Other actions of the public role stay granted; a signed-in reader has the authenticated role's.
+      expect((await request(url).get('/api/reaction-kinds')).status).toBe(200);
+      const { jwt } = await registerUser(url);
+      expect((await getTally(url, id, { jwt })).status).toBe(200);
+    } finally {
+      await permissions().create({ data: { action: TALLY_ACTION, role } });
+    }
+    expect((await getTally(url, id)).status).toBe(200);
+  });
+
+  it('changed by another instance (no lifecycle here) apply once the kept ability is older than its TTL', async () => {
+    let now = 1_000_000;
+    const strategy = createPublicAccessStrategy(app.strapi, () => now);
+    const ctx = { get: () => '' } as never;
+    const scope = { scope: [TALLY_ACTION] };
+    const check = async () => {
+      const auth = await strategy.authenticate(ctx);
+      if (!auth.authenticated) return 'unauthenticated';
+      try {
+        strategy.verify(auth as never, scope);
+        return 'allowed';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    };
+    expect(await countQueries(app.strapi, check, /up_permissions/)).toBe(1);
+    expect(await check()).toBe('allowed');
+    const role = await publicRoleId();
+    // Straight in the database, as another instance's change looks from here.
+    const db = app.strapi.db.connection;
+    const ids = (await db('up_permissions_role_lnk').select('permission_id').where('role_id', role)).map((row: { permission_id: number }) => row.permission_id);
+    const tallyIds = (await db('up_permissions').select('id').whereIn('id', ids).where('action', TALLY_ACTION)).map((row: { id: number }) => row.id);
+    await db('up_permissions_role_lnk').whereIn('permission_id', tallyIds).del();
+    await db('up_permissions').whereIn('id', tallyIds).del();
+    try {
+      now += PUBLIC_ABILITY_TTL_MS - 1;
+      expect(await countQueries(app.strapi, check, /up_permissions/)).toBe(0);
+      expect(await check()).toBe('allowed');
+      now += 1;
+      expect(await check()).toBe('ForbiddenError');
+      // Asking without identity is Strapi's own strategies' business when a header is present.
+      expect(await strategy.authenticate({ get: (name: string) => (name === 'authorization' ? 'Bearer x' : '') } as never)).toEqual({ authenticated: false });
+    } finally {
+      await permissions().create({ data: { action: TALLY_ACTION, role } });
+    }
   });
 });

@@ -396,6 +396,34 @@ describe('concurrency', () => {
   });
 });
 
+describe('stored links', () => {
+  it("link a first reaction to the rows of the locale published first, and a signed-in reader's to the user", async () => {
+    const locales = app.strapi.plugin('i18n').service('locales');
+    if (!(await locales.findByCode('fr'))) await locales.create({ code: 'fr', name: 'French (fr)' });
+    const articles = app.strapi.documents('api::article.article');
+    const story = await articles.create({ data: { title: 'Le port rouvre', lead: 'Chapeau.' } as never, locale: 'fr', status: 'published' });
+    await articles.update({ documentId: story.documentId, locale: 'en', data: { title: 'The harbour reopens', lead: 'Lead.' } as never, status: 'published' });
+    const db = app.strapi.db.connection;
+    const rows = await db('articles').select('id', 'locale').where('document_id', story.documentId);
+    expect(rows.map((row: { locale: string }) => row.locale).sort()).toEqual(['en', 'en', 'fr', 'fr']);
+
+    const { jwt, user } = await registerUser(url);
+    expect((await putReaction(url, story.documentId, 'wow', { jwt })).status).toBe(201);
+    const anonymous = await putReaction(url, story.documentId, 'sad');
+    expect(anonymous.status).toBe(201);
+    const stored = await db('reactions').select('id', 'reader_type').where('target_document_id', story.documentId);
+    expect(stored).toHaveLength(2);
+    const french = rows.filter((row: { locale: string }) => row.locale === 'fr').map((row: { id: number }) => Number(row.id)).sort();
+    for (const reaction of stored) {
+      const linked = (await db('reactions_article_lnk').select('article_id').where('reaction_id', reaction.id)).map((row: { article_id: number }) => Number(row.article_id));
+      expect(linked.sort()).toEqual(french);
+      const users = (await db('reactions_user_lnk').select('user_id').where('reaction_id', reaction.id)).map((row: { user_id: number }) => Number(row.user_id));
+      expect(users).toEqual(reaction.reader_type === 'user' ? [user.id] : []);
+    }
+    await expectTallyMatchesRows(app.strapi, (await getTally(url, story.documentId)).body.data, story.documentId);
+  });
+});
+
 describe('rate limit and anonymous switch', () => {
   afterEach(() => {
     app.strapi.config.set('plugin::reactions.rateLimit', 0);

@@ -8,6 +8,7 @@
  */
 import crypto from 'crypto';
 import request from 'supertest';
+import { createReactionsClient, memoryTokenStore } from '../client/reactions';
 import { startTestApp, type TestApp } from './helpers/strapi';
 import { createArticle, expectTallyMatchesRows, getTally, newAnonymousReader, putReaction, registerUser, withAuth, type Auth } from './helpers/content';
 import { gql } from './helpers/graphql';
@@ -541,5 +542,39 @@ describe('GraphQL', () => {
     expect(forgot.body.data.forgetMyReactions).toEqual({ removed: 2 });
     expect((await expectExact(a)).total).toBe(0);
     expect((await expectExact(b)).total).toBe(0);
+  });
+});
+
+describe('the typed client (client/reactions.ts)', () => {
+  it('lists, claims and erases a reader’s own reactions, and reads trends, over real HTTP', async () => {
+    const [a, b] = [await createArticle(app.strapi), await createArticle(app.strapi)];
+    const tokens = memoryTokenStore();
+    const anonymous = createReactionsClient({ apiBase: url, tokenStore: tokens });
+    expect(await anonymous.mine()).toEqual({ data: [], meta: { pagination: { page: 1, pageSize: 25, pageCount: 0, total: 0 } } });
+    await anonymous.react(a, 'love');
+    await anonymous.react(b, 'sad');
+    const token = tokens.get();
+    expect(token).toEqual(expect.any(String));
+
+    const narrowed = await anonymous.mine({ documentIds: [a] });
+    expect(narrowed.data.map(({ target, documentId, kind }) => ({ target, documentId, kind }))).toEqual([{ target: 'articles', documentId: a, kind: 'love' }]);
+    const paged = await anonymous.mine({ page: 2, pageSize: 1 });
+    expect(paged.data).toHaveLength(1);
+    expect(paged.meta.pagination).toEqual({ page: 2, pageSize: 1, pageCount: 2, total: 2 });
+
+    const trends = await anonymous.trends({ window: '1h', kind: 'love', limit: 50 });
+    expect(trends.meta).toMatchObject({ target: 'articles', window: '1h', kind: 'love', limit: 50 });
+    expect(trends.data.find((trend) => trend.documentId === a)?.counts.love).toBe(1);
+    await expect(anonymous.trends({ window: '2y' as never })).rejects.toMatchObject({ status: 400, errorName: 'ValidationError' });
+
+    const user = await registerUser(url);
+    const signedIn = createReactionsClient({ apiBase: url, tokenStore: tokens, jwt: () => user.jwt });
+    expect(await signedIn.claim()).toEqual({ moved: 2, dropped: 0 });
+    expect(tokens.get()).toBeNull();
+    expect((await signedIn.mine()).meta.pagination.total).toBe(2);
+    expect(await signedIn.forgetMine()).toEqual({ removed: 2 });
+    expect((await expectExact(a)).total).toBe(0);
+    expect((await expectExact(b)).total).toBe(0);
+    await expect(createReactionsClient({ apiBase: url }).forgetMine()).rejects.toMatchObject({ status: 401, errorName: 'UnauthorizedError' });
   });
 });

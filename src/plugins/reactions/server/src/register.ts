@@ -9,6 +9,7 @@ import { registerDocumentLifecycle } from './document-lifecycle';
 import { registerPublishedOnlyReads } from './drafts';
 import { registerTallyEmbedding } from './embed-tallies';
 import { registerGraphql } from './graphql';
+import { registerPublicAccess } from './strategies/public-access';
 import { getKindKeys, getTargets } from './utils/settings';
 
 type Attribute = Record<string, unknown>;
@@ -34,5 +35,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerPublishedOnlyReads(strapi);
   registerTallyEmbedding(strapi);
   registerDocumentLifecycle(strapi);
+  registerPublicAccess(strapi);
   if (strapi.plugin('graphql')) registerGraphql(strapi);
 };

@@ -28,6 +28,9 @@ describe('GraphQL reaction limits', () => {
     expect(refusedBy(`{ a: reactionTallies(documentIds: ${ids(50)}) { total } b: reactionTallies(documentIds: ${ids(50)}) { total } }`)).toBeNull();
     expect(refusedBy(`{ a: reactionTallies(documentIds: ${ids(50)}) { total } b: reactionTallies(documentIds: ${ids(51)}) { total } }`)).not.toBeNull();
     expect(refusedBy('query ($v: [ID!]!) { reactionTallies(documentIds: $v) { total } }', { v: Array(101).fill('x') })).not.toBeNull();
+    // myReactions ids share the budget.
+    expect(refusedBy(`{ a: reactionTallies(documentIds: ${ids(60)}) { total } myReactions(documentIds: ${ids(40)}) { data { kind } } }`)).toBeNull();
+    expect(refusedBy(`{ a: reactionTallies(documentIds: ${ids(60)}) { total } myReactions(documentIds: ${ids(41)}) { data { kind } } }`)).not.toBeNull();
     // Only the operation that runs counts.
     expect(refusedBy(`query A { reactionTallies(documentIds: ${ids(100)}) { total } } query B { reactionTallies(documentIds: ${ids(100)}) { total } }`, {}, 'A')).toBeNull();
   });

@@ -9,7 +9,7 @@
  *   directives, alongside the standard rules (Strapi's depth limit stays in place).
  * - The reaction rules depend on the request's variables, so they run on every request once the
  *   operation is resolved, still before execution: mutation fields per request (each is a write
- *   by the same reader) and `reactionTallies` ids summed over the whole operation.
+ *   by the same reader) and `reactionTallies`/`myReactions` ids summed over the whole operation.
  */
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -36,9 +36,12 @@ export const GRAPHQL_LIMITS = {
   maxDirectives: 50,
   /** Mutation fields in one request: each is a write by the same reader. */
   maxMutationFields: 10,
-  /** `reactionTallies` ids summed over the whole operation. */
+  /** `reactionTallies` and `myReactions` ids summed over the whole operation. */
   maxTallyIds: MAX_BATCH_IDS,
 } as const;
+
+/** Root fields whose `documentIds` each cost a lookup: they share one budget per operation. */
+const ID_LIST_FIELDS = new Set(['reactionTallies', 'myReactions']);
 
 const refuse = (message: string, details: Record<string, unknown>): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', details, http: { status: 400 } } });
@@ -101,7 +104,7 @@ export const checkReactionLimits = (
   for (const operation of operationsOf(document, operationName)) {
     visitFields(operation.selectionSet, fragments, (name, args, depth) => {
       if (depth === 0 && operation.operation === 'mutation') mutationFields += 1;
-      if (depth === 0 && name === 'reactionTallies') tallyIds += idCount(args.get('documentIds'), variables);
+      if (depth === 0 && ID_LIST_FIELDS.has(name)) tallyIds += idCount(args.get('documentIds'), variables);
     });
   }
   if (mutationFields > GRAPHQL_LIMITS.maxMutationFields) {
@@ -111,7 +114,7 @@ export const checkReactionLimits = (
     });
   }
   if (tallyIds > GRAPHQL_LIMITS.maxTallyIds) {
-    throw refuse(`At most ${GRAPHQL_LIMITS.maxTallyIds} documentIds per operation, across every reactionTallies field`, {
+    throw refuse(`At most ${GRAPHQL_LIMITS.maxTallyIds} documentIds per operation, across every reactionTallies and myReactions field`, {
       max: GRAPHQL_LIMITS.maxTallyIds,
       received: tallyIds,
     });

@@ -5,23 +5,27 @@
  *
  * Auth stays on: the public and authenticated roles are granted these actions at start-up
  * (permissions.ts), which lets anyone call them while a valid JWT still identifies the reader.
+ * Anonymous requests are checked against the public role by strategies/public-access.ts, which
+ * keeps the public role's ability in memory instead of reading it per request.
  */
+import { pluginRouteAuth as auth } from '../strategies/public-access';
+
 export default {
   type: 'content-api',
   prefix: '',
   routes: [
-    { method: 'GET', path: '/:pluralName/:documentId/reactions', handler: 'reactions.tally', config: {} },
-    { method: 'PUT', path: '/:pluralName/:documentId/reactions', handler: 'reactions.set', config: {} },
-    { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: {} },
-    { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: {} },
-    { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: {} },
+    { method: 'GET', path: '/:pluralName/:documentId/reactions', handler: 'reactions.tally', config: { auth: auth() } },
+    { method: 'PUT', path: '/:pluralName/:documentId/reactions', handler: 'reactions.set', config: { auth: auth() } },
+    { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: { auth: auth() } },
+    { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: { auth: auth() } },
+    { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: { auth: auth() } },
     // A reader's own reactions (controllers/mine.ts): list, erase, claim on sign-in.
-    { method: 'GET', path: '/reactions/mine', handler: 'mine.find', config: {} },
-    { method: 'DELETE', path: '/reactions/mine', handler: 'mine.forget', config: {} },
-    { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: {} },
+    { method: 'GET', path: '/reactions/mine', handler: 'mine.find', config: { auth: auth() } },
+    { method: 'DELETE', path: '/reactions/mine', handler: 'mine.forget', config: { auth: auth() } },
+    { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: { auth: auth() } },
     // Identity-free by design (never `mine`, never a cookie): no JWT check per subscriber.
     { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: false } },
-    { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: {} },
+    { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: { auth: auth() } },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
   ],

@@ -34,10 +34,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return result;
     },
 
-    /** Throws 403 when the document is closed, 400 when `kind` (null for a removal) is not offered. */
-    async assertWritable(target: Target, documentId: string, kind: string | null): Promise<void> {
+    /** The document's setting; throws 403 when it is closed, 400 when `kind` (null for a removal) is not offered. */
+    async assertWritable(target: Target, documentId: string, kind: string | null): Promise<EditorialSetting> {
       const setting = (await settings.forDocuments(target.uid, [documentId])).get(documentId) as EditorialSetting;
-      if (!setting.closed && (kind === null || setting.kinds.includes(kind))) return;
+      if (!setting.closed && (kind === null || setting.kinds.includes(kind))) return setting;
       // An unpublished document stays a 404 for readers, whatever an editor set on it.
       if ((await store().publishedIds(target.uid, [documentId])).length === 0) {
         throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);

@@ -29,6 +29,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     kinds: getKindKeys(strapi),
   });
 
+  /** Adds counter values to a tally; a retired kind's reactions stay stored but no longer count. */
+  const addCounts = (tally: Tally, counts: Iterable<[string, number]>) => {
+    const kinds = new Set(getKindKeys(strapi));
+    for (const [kind, count] of counts) {
+      if (!kinds.has(kind)) continue;
+      tally.counts[kind] = count;
+      tally.total += count;
+    }
+  };
+
+  /** One document's stored counters, as [kind, count] pairs. */
+  const storedCounts = async (targetUid: string, documentId: string): Promise<Array<[string, number]>> =>
+    (await store().counters(targetUid, [documentId])).map((row): [string, number] => [row.kind, row.count]);
+
   const notFound = (target?: Target) =>
     new errors.NotFoundError(
       target ? `No published ${target.displayName.toLowerCase()} with this documentId` : 'No published document with this documentId'
@@ -82,10 +96,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const kinds = new Set(getKindKeys(strapi));
       for (const row of await store().counters(targetUid, ids)) {
         const tally = result.get(row.documentId);
-        // A retired kind's reactions stay stored but no longer count.
-        if (!tally || !kinds.has(row.kind)) continue;
-        tally.counts[row.kind] = row.count;
-        tally.total += row.count;
+        if (tally) addCounts(tally, [[row.kind, row.count]]);
       }
       // Editorial settings of the whole batch in one query (lists stay at a fixed query count).
       for (const [documentId, setting] of await getService(strapi, 'settings').forDocuments(targetUid, ids)) {
@@ -137,10 +148,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       assertKind(kind);
       const target = requireTarget(targetUid);
       requireDocumentId(documentId, target);
-      await getService(strapi, 'settings').assertWritable(target, documentId, kind);
+      const setting = await getService(strapi, 'settings').assertWritable(target, documentId, kind);
       const outcome = await asReader(reader, () => store().set(target, documentId, reader, kind));
-      // The reader's own kind is what was just written; only the counters need reading.
-      const tally = { ...((await rules.tallies(target.uid, [documentId])).get(documentId) as Tally), mine: kind };
+      // The reader's own kind is what was just written, and the setting was read above: only the
+      // counters are needed, and the store may have read them with the write.
+      const counts = outcome.counts ?? (await storedCounts(target.uid, documentId));
+      const tally: Tally = { ...emptyTally(documentId), ...setting, mine: kind };
+      addCounts(tally, counts);
       if (outcome.changed) {
         events().emit(outcome.created ? 'created' : 'updated', {
           target: target.uid,
@@ -150,7 +164,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           tally: publicTally(tally),
         });
       }
-      return { tally, ...outcome };
+      return { tally, created: outcome.created, changed: outcome.changed, previousKind: outcome.previousKind };
     },
 
     /** Removes the reader's reaction; succeeds also when there was none. */
@@ -159,12 +173,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       requireDocumentId(documentId, target);
       const { published } = await store().versions(target, documentId);
       if (!published) throw notFound(target);
-      await getService(strapi, 'settings').assertWritable(target, documentId, null);
+      const setting = await getService(strapi, 'settings').assertWritable(target, documentId, null);
       const previousKind = reader.isNew
         ? null
         : await asReader(reader, () => store().clear(target, documentId, reader.key, getTargets(strapi)));
-      // After a clear the reader has no reaction: only the counters need reading.
-      const tally = (await rules.tallies(target.uid, [documentId])).get(documentId) as Tally;
+      // After a clear the reader has no reaction, and the setting was read above: only the counters need reading.
+      const tally: Tally = { ...emptyTally(documentId), ...setting };
+      addCounts(tally, await storedCounts(target.uid, documentId));
       if (previousKind !== null) {
         events().emit('deleted', { target: target.uid, documentId, kind: null, previousKind, tally: publicTally(tally) });
       }

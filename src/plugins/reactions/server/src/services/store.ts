@@ -33,7 +33,8 @@ import { getService } from '../utils/services';
 type Row = Record<string, unknown>;
 
 export type CounterRow = { documentId: string; kind: string; count: number };
-export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null };
+/** `counts`: the document's counters right after the write, when the store read them with it. */
+export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null; counts?: Map<string, number> };
 export type RemovedReaction = { id: number; targetUid: string; documentId: string; kind: string };
 export type TrendQuery = { since: Date; until: Date; kinds: string[]; kind: string | null; limit: number };
 export type SeriesRow = { start: number; kind: string; count: number };
@@ -165,6 +166,64 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * PostgreSQL: a first reaction of this reader on this document in one statement (one round
+   * trip, no BEGIN/COMMIT): the publication check with the document's rows held FOR SHARE, the
+   * row (nothing when the reader already has one: the unique key decides), its links, the counter,
+   * and the counters as they were when the statement began. The locale linked is the one published
+   * first, as `versions` picks it.
+   */
+  const insertFirstReaction = async (target: Target, documentId: string, reader: Reader, kind: string) => {
+    const r = reactions();
+    const c = counters();
+    const doc = columnsOf(target.uid);
+    const now = clockNow();
+    const ctes: string[] = [];
+    const bindings: unknown[] = [];
+    const cte = (sql: string, ...values: unknown[]) => {
+      ctes.push(sql);
+      bindings.push(...values);
+    };
+    cte('v AS (SELECT ?? AS id, ?? AS published_at, ?? AS locale FROM ?? WHERE ?? = ? FOR SHARE)', 'id', doc.column('publishedAt'), doc.column('locale'), doc.table, doc.column('documentId'), documentId);
+    // Parameters in a SELECT list are text to PostgreSQL: timestamps are cast.
+    cte(
+      'ins AS (INSERT INTO ?? (??, ??, ??, ??, ??, ??, ??, ??, ??) SELECT ?, ?, ?, ?, ?, ?, ?::timestamp, ?::timestamp, ?::timestamp ' +
+        'WHERE EXISTS (SELECT 1 FROM v WHERE published_at IS NOT NULL) ON CONFLICT (??, ??, ??) DO NOTHING RETURNING id)',
+      r.table,
+      r.targetType, r.targetDocumentId, r.readerKey, r.documentId, r.kind, r.readerType, r.createdAt, r.updatedAt, r.publishedAt,
+      target.uid, documentId, reader.key, createDocumentId(), kind, reader.type, now, now, now,
+      r.targetType, r.targetDocumentId, r.readerKey
+    );
+    const targetJoin = r.joinTable(target.relationAttribute);
+    if (targetJoin) {
+      cte(
+        'lnk AS (INSERT INTO ?? (??, ??) SELECT ins.id, v.id FROM ins, v ' +
+          'WHERE v.locale IS NOT DISTINCT FROM (SELECT locale FROM v ORDER BY (published_at IS NULL), id LIMIT 1))',
+        targetJoin.name, targetJoin.joinColumn.name, targetJoin.inverseJoinColumn.name
+      );
+    }
+    const userJoin = r.joinTable('user');
+    if (userJoin && reader.userId !== null) {
+      cte('usr AS (INSERT INTO ?? (??, ??) SELECT ins.id, ?::integer FROM ins)', userJoin.name, userJoin.joinColumn.name, userJoin.inverseJoinColumn.name, reader.userId);
+    }
+    cte(
+      'cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, ?, 1 FROM ins ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + 1)',
+      c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId, kind,
+      c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count
+    );
+    const result = await strapi.db.connection.raw(
+      `WITH ${ctes.join(', ')} SELECT (SELECT count(*) FROM ins)::int AS inserted, ` +
+        'EXISTS (SELECT 1 FROM v WHERE published_at IS NOT NULL) AS published, ' +
+        "(SELECT coalesce(json_object_agg(??, ??), '{}'::json) FROM ?? WHERE ?? = ? AND ?? = ?) AS counts",
+      [...bindings, c.kind, c.count, c.table, c.targetType, target.uid, c.targetDocumentId, documentId]
+    );
+    const row = (result as { rows: Array<{ inserted: number; published: boolean; counts: Record<string, number> }> }).rows[0];
+    const counts = new Map(Object.entries(row.counts).map(([name, count]) => [name, Number(count)]));
+    // The statement's own increment is not in its snapshot of the counters.
+    if (row.inserted > 0) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    return { inserted: row.inserted > 0, published: row.published, counts };
+  };
+
   const store = {
     isPostgres,
 
@@ -233,6 +292,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async set(target: Target, documentId: string, reader: Reader, kind: string): Promise<SetOutcome> {
       const r = reactions();
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
+      // Outside a caller's transaction, PostgreSQL takes a first reaction in one statement; a
+      // reader who already reacted to the document goes on to the transaction below.
+      if (isPostgres() && !strapi.db.inTransaction()) {
+        const first = await insertFirstReaction(target, documentId, reader, kind);
+        if (first.inserted) return { created: true, changed: true, previousKind: null, counts: first.counts };
+        if (!first.published) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+      }
       return strapi.db.transaction(async ({ trx }) => {
         // A reader minted by this request is known to nobody else yet: no concurrent write to serialise.
         if (!reader.isNew) await lockReader(trx, target.uid, documentId, reader.key);
