@@ -42,6 +42,7 @@ const cacheablePairs = async ({ pair, server, documentId, tallyId, usePostgres }
   pairs.push({
     ...(await pair('304 revalidation vs GET one article (req/s ratio, goal >= 2.5)', findOne, {
       label: 'GET tally, If-None-Match (304)',
+      expectStatus: 304,
       options: () => ({ url: tallyUrl, headers: { 'if-none-match': etag } }),
     })),
     goal: '>= 2.5',

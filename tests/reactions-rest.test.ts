@@ -385,6 +385,22 @@ describe('concurrency', () => {
     expect(await app.strapi.db.connection('reaction_counters').where('target_document_id', id)).toHaveLength(0);
   });
 
+  it('readers switching between two kinds in opposite directions at once never deadlock, and counts stay exact', async () => {
+    const id = await createArticle(app.strapi);
+    const readers = [];
+    for (let i = 0; i < 40; i += 1) readers.push(await newAnonymousReader(url, id, i % 2 === 0 ? 'like' : 'love'));
+    for (let round = 0; round < 6; round += 1) {
+      const responses = await Promise.all(
+        readers.map((reader, i) => putReaction(url, id, (i + round) % 2 === 0 ? 'love' : 'like', reader))
+      );
+      expect(responses.map((res) => res.status)).toEqual(readers.map(() => 200));
+      const tally = (await getTally(url, id)).body.data;
+      expect(tally.total).toBe(40);
+      expect(tally.counts.like + tally.counts.love).toBe(40);
+      await expectTallyMatchesRows(app.strapi, tally, id);
+    }
+  });
+
   it('50 identical concurrent PUTs from one signed-in reader store one row', async () => {
     const id = await createArticle(app.strapi);
     const { jwt } = await registerUser(url);

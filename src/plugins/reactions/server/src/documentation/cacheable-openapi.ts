@@ -18,8 +18,8 @@ const CACHING_TEXT = (maxAge: number) =>
     '',
     '**Live tallies.** `GET /api/reaction-stream?documentIds=a,b` (Server-Sent Events) sends the current tally of each published id, then',
     '`event: tally` with the new public tally (no `mine`) on every change, whichever instance took the write, and a `: ping` comment at',
-    'least every 25 s. Unknown and unpublished ids are ignored (as `reaction-tallies` leaves them out). The reader\'s own state comes from',
-    'the identified tally read (private); `GET /api/reactions/mine?documentIds=` will serve it in one request.',
+    'least every 25 s. Unknown and unpublished ids are ignored (as `reaction-tallies` leaves them out). A page gets the reader\'s own',
+    'kinds from `GET /api/reactions/mine?documentIds=` (private, one small request), beside the cacheable counts.',
   ].join('\n');
 
 const notModified = {

@@ -1,6 +1,7 @@
 /**
  * The store: every SQL statement and dialect detail of the plugin, and nothing else. The rules
- * service decides what to do; the store does it exactly, in one transaction per write.
+ * service decides what to do; the store does it exactly, each write atomic (one transaction, or
+ * on PostgreSQL one statement for a reader's first reaction and for a switch).
  *
  * Storage decisions:
  * - One reaction per reader per target document is enforced by the database: a unique index on
@@ -16,7 +17,10 @@
  * - On SQLite each write transaction starts with a write statement, so it takes the write lock
  *   at once (waiting up to the busy timeout) and cannot fail with SQLITE_BUSY on upgrade.
  * - PostgreSQL serialises one reader's writes on one document with a transaction-scoped advisory
- *   lock, taken first (SQLite's write lock already serialises writers).
+ *   lock, taken first (SQLite's write lock already serialises writers). The one-statement writes
+ *   take it in their first CTE; a reader minted by the request needs none.
+ * - Round trips are what a PostgreSQL write costs: a first reaction or a switch is one statement
+ *   that also reads the counters back, so a write answers its tally without another query.
  * - Writes go through Knex directly rather than the Document Service: a reaction is a small,
  *   hot row and the Document Service's extra queries per write would cap throughput.
  */
@@ -185,9 +189,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       bindings.push(...values);
     };
     cte('v AS (SELECT ?? AS id, ?? AS published_at, ?? AS locale FROM ?? WHERE ?? = ? FOR SHARE)', 'id', doc.column('publishedAt'), doc.column('locale'), doc.table, doc.column('documentId'), documentId);
+    // A known reader's write holds its (document, reader) lock, as a claim expects (ownership-queries.ts);
+    // selecting from `lk` makes the insert wait for it. A reader minted by this request needs none.
+    if (!reader.isNew) cte('lk AS (SELECT pg_advisory_xact_lock(?::bigint) AS locked)', readerLockId(target.uid, documentId, reader.key).toString());
     // Parameters in a SELECT list are text to PostgreSQL: timestamps are cast.
     cte(
-      'ins AS (INSERT INTO ?? (??, ??, ??, ??, ??, ??, ??, ??, ??) SELECT ?, ?, ?, ?, ?, ?, ?::timestamp, ?::timestamp, ?::timestamp ' +
+      `ins AS (INSERT INTO ?? (??, ??, ??, ??, ??, ??, ??, ??, ??) SELECT ?, ?, ?, ?, ?, ?, ?::timestamp, ?::timestamp, ?::timestamp${reader.isNew ? '' : ' FROM lk'} ` +
         'WHERE EXISTS (SELECT 1 FROM v WHERE published_at IS NOT NULL) ON CONFLICT (??, ??, ??) DO NOTHING RETURNING id)',
       r.table,
       r.targetType, r.targetDocumentId, r.readerKey, r.documentId, r.kind, r.readerType, r.createdAt, r.updatedAt, r.publishedAt,
@@ -222,6 +229,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // The statement's own increment is not in its snapshot of the counters.
     if (row.inserted > 0) counts.set(kind, (counts.get(kind) ?? 0) + 1);
     return { inserted: row.inserted > 0, published: row.published, counts };
+  };
+
+  /**
+   * PostgreSQL: moves the reader's existing reaction to `kind` in one statement, holding the
+   * reader's (document, reader) lock as every known reader's write does. The row is taken FOR
+   * UPDATE, so a concurrent change to it is waited for and its outcome read; both counters change
+   * in kind order, as every write takes them. Null when the reader has no reaction on the
+   * document (any more): the caller tries the insert again.
+   */
+  const switchReaction = async (target: Target, documentId: string, reader: Reader, kind: string): Promise<SetOutcome | null> => {
+    const r = reactions();
+    const c = counters();
+    {
+      const result = await strapi.db.connection.raw(
+        'WITH lk AS (SELECT pg_advisory_xact_lock(?::bigint) AS locked), ' +
+          'old AS (SELECT rx.id, rx.?? AS kind FROM ?? AS rx, lk WHERE rx.?? = ? AND rx.?? = ? AND rx.?? = ? FOR UPDATE OF rx), ' +
+          'upd AS (UPDATE ?? SET ?? = ?, ?? = ?::timestamp FROM old WHERE ??.id = old.id AND old.kind <> ? RETURNING old.kind AS previous), ' +
+          'delta AS (SELECT previous::text AS kind FROM upd UNION ALL SELECT ?::text FROM upd), ' +
+          'cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, kind, CASE WHEN kind = ? THEN 1 ELSE 0 END FROM delta ORDER BY kind ' +
+          'ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + CASE WHEN EXCLUDED.?? = ? THEN 1 ELSE -1 END) ' +
+          "SELECT (SELECT kind FROM old) AS previous, (SELECT count(*) FROM upd)::int AS updated, " +
+          "(SELECT coalesce(json_object_agg(??, ??), '{}'::json) FROM ?? WHERE ?? = ? AND ?? = ?) AS counts",
+        [
+          readerLockId(target.uid, documentId, reader.key).toString(),
+          r.kind, r.table, r.targetType, target.uid, r.targetDocumentId, documentId, r.readerKey, reader.key,
+          r.table, r.kind, kind, r.updatedAt, clockNow(), r.table, kind,
+          kind,
+          c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId, kind,
+          c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count, c.kind, kind,
+          c.kind, c.count, c.table, c.targetType, target.uid, c.targetDocumentId, documentId,
+        ]
+      );
+      const row = (result as { rows: Array<{ previous: string | null; updated: number; counts: Record<string, number> }> }).rows[0];
+      if (row.previous === null) return null;
+      const counts = new Map(Object.entries(row.counts).map(([name, count]) => [name, Number(count)]));
+      // The statement's own changes are not in its snapshot of the counters.
+      if (row.updated > 0) {
+        counts.set(row.previous, Math.max(0, (counts.get(row.previous) ?? 0) - 1));
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
+      return { created: false, changed: row.updated > 0, previousKind: String(row.previous), counts };
+    }
   };
 
   const store = {
@@ -292,12 +341,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async set(target: Target, documentId: string, reader: Reader, kind: string): Promise<SetOutcome> {
       const r = reactions();
       const key = { [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: reader.key };
-      // Outside a caller's transaction, PostgreSQL takes a first reaction in one statement; a
-      // reader who already reacted to the document goes on to the transaction below.
+      // Outside a caller's transaction, PostgreSQL takes a first reaction in one statement and a
+      // switch in another; a reaction removed between the two (a concurrent DELETE by the same
+      // reader) makes it try again.
       if (isPostgres() && !strapi.db.inTransaction()) {
-        const first = await insertFirstReaction(target, documentId, reader, kind);
-        if (first.inserted) return { created: true, changed: true, previousKind: null, counts: first.counts };
-        if (!first.published) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const first = await insertFirstReaction(target, documentId, reader, kind);
+          if (first.inserted) return { created: true, changed: true, previousKind: null, counts: first.counts };
+          if (!first.published) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+          const switched = await switchReaction(target, documentId, reader, kind);
+          if (switched) return switched;
+        }
+        throw new errors.ApplicationError('The reaction changed too often at once; try again');
       }
       return strapi.db.transaction(async ({ trx }) => {
         // A reader minted by this request is known to nobody else yet: no concurrent write to serialise.
