@@ -23,17 +23,22 @@ mkdir -p tests/artifacts
 passed=0
 failed=0
 skipped=0
-# run_jest LABEL COMMAND-PREFIX...: jest with its JSON report in tests/artifacts/jest-LABEL.json.
+# run_jest LABEL COMMAND-PREFIX... [-- JEST-ARGS...]: jest with its JSON report in tests/artifacts/jest-LABEL.json.
 run_jest() {
   local label="$1"
   shift
+  local prefix=() extra=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do prefix+=("$1"); shift; done
+  if [ "$#" -gt 0 ]; then shift; extra=("$@"); fi
+  set -- "${prefix[@]}"
   local report="tests/artifacts/jest-${label}.json"
   rm -f "$report"
   echo "== jest on ${label}"
-  local status=0
+  local started=$SECONDS status=0
   # --forceExit, as Strapi's testing guide runs jest: a handle left open by a failed teardown must
   # not hold the run (and CI) forever; such a failure is still reported by its test file.
-  "$@" npx jest --runInBand --forceExit --json --outputFile="$report" || status=$?
+  "$@" npx jest --runInBand --forceExit --json --outputFile="$report" ${extra[@]+"${extra[@]}"} || status=$?
+  echo "jest on ${label}: $((SECONDS - started)) s"
   # "passed failed skipped"; skipped tests are listed by name, with the reason their group gives.
   local counts="0 1 0" p f s
   if [ -f "$report" ]; then
@@ -57,7 +62,12 @@ run_jest() {
 
 run_jest sqlite env DATABASE_CLIENT=sqlite
 if [ "${TEST_POSTGRES:-false}" = "true" ]; then
-  run_jest postgres env DATABASE_CLIENT=postgres node scripts/with-postgres.mjs
+  # The admin panel and demo page browser tests drive the UI over API paths this run covers
+  # directly, so they run once, on SQLite (about 80 s less CI). The live and claim bar tests and the
+  # analytics page (dialect SQL) run on both. TEST_UI_ON_POSTGRES=true runs everything here too.
+  ui_once=()
+  [ "${TEST_UI_ON_POSTGRES:-false}" = "true" ] || ui_once=(-- --testPathIgnorePatterns /node_modules/ /dist/ '/tests/(admin-panel|demo-page)\.test\.ts$')
+  run_jest postgres env DATABASE_CLIENT=postgres node scripts/with-postgres.mjs ${ui_once[@]+"${ui_once[@]}"}
 fi
 
 status=0
