@@ -87,7 +87,14 @@ const readPanel = async () => {
 
 const openEditView = async (documentId: string) => {
   await page.goto(editUrl(ARTICLE_UID, documentId));
-  await page.getByTestId('reactions-panel').waitFor({ timeout: 30000 });
+  try {
+    await page.getByTestId('reactions-panel').waitFor({ timeout: 30000 });
+  } catch (error) {
+    // Say where the page was and keep a picture of it: a timeout alone says nothing.
+    const picture = screenshotPath('admin-edit-view-failure');
+    await page.screenshot({ path: picture, fullPage: true }).catch(() => undefined);
+    throw new Error(`no Reactions panel at ${page.url()} (screenshot: ${picture}): ${(error as Error).message}`);
+  }
 };
 
 /** Strapi's own announcement banner (about its media library) would cover the top of every screenshot. */

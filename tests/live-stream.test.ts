@@ -143,6 +143,26 @@ describe('GET /api/reaction-stream', () => {
     }
   });
 
+  it('takes a connection reset by the client (TCP RST) as a plain disconnect: cleaned up, no error raised', async () => {
+    const id = await createArticle(app.strapi);
+    const raised: unknown[] = [];
+    const onError = (error: unknown) => raised.push(error);
+    app.strapi.server.app.on('error', onError);
+    try {
+      const streams = await Promise.all(Array.from({ length: 5 }, () => openSse(`${url}/api/reaction-stream?documentIds=${id}`)));
+      for (const stream of streams) await stream.waitFor(() => stream.text().includes('retry: 1000'));
+      for (const stream of streams) stream.reset();
+      await waitForIdle();
+      // The hub goes on serving the next reader.
+      const stream = await connect(`documentIds=${id}`);
+      await newAnonymousReader(url, id, 'like');
+      await stream.waitFor(() => talliesOf(stream, id).some((t) => t.total === 1));
+    } finally {
+      app.strapi.server.app.off('error', onError);
+    }
+    expect(raised).toEqual([]);
+  });
+
   it('leaves no subscriber, address count, timer or feed listener behind after 500 connect/disconnect cycles', async () => {
     const ids = [await createArticle(app.strapi), await createArticle(app.strapi)];
     const feed = app.strapi.plugin('reactions').service('changes') as { status: () => { subscribers: number } };

@@ -119,6 +119,9 @@ export const launchBrowser = async (): Promise<Browser> => {
       '--no-first-run',
       '--disable-sync',
       '--disable-quic',
+      // Tests talk to loopback only: any other host fails at once instead of waiting on a
+      // network this machine may not have (the admin panel may try outside services).
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
   });
 };

@@ -15,6 +15,8 @@ export type SseStream = {
   text: () => string;
   waitFor: <T>(check: () => T | undefined | false, timeoutMs?: number) => Promise<T>;
   close: () => void;
+  /** Drops the connection with a TCP reset, as a crashed client or a middlebox would. */
+  reset: () => void;
   closed: Promise<void>;
 };
 
@@ -59,6 +61,7 @@ export const openSse = (url: string, headers: Record<string, string> = {}): Prom
         text: () => raw,
         closed,
         close: () => req.destroy(),
+        reset: () => req.socket?.resetAndDestroy(),
         waitFor: <T>(check: () => T | undefined | false, timeoutMs = 5000) =>
           new Promise<T>((done, fail) => {
             const attempt = () => {

@@ -25,6 +25,10 @@ import { getService } from '../utils/services';
 import { getSettings } from '../utils/settings';
 import type { Change } from './changes';
 
+/** Socket errors that only mean the client went away. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const isClientGone = (error: Error | null | undefined) => Boolean(error && CLIENT_GONE.has(String((error as NodeJS.ErrnoException).code)));
+
 type Subscriber = { keys: string[]; address: string; body: PassThrough; close: () => void };
 
 const keyOf = (targetUid: string, documentId: string) => `${targetUid}\u0000${documentId}`;
@@ -144,6 +148,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ensureRunning();
       ctx.res.on('close', subscriber.close);
       body.on('error', subscriber.close);
+      // A reader who leaves by resetting the connection has only disconnected: koa would report
+      // the socket error as an application error (a log line per reader); anything else still is.
+      const reportError = ctx.onerror.bind(ctx);
+      ctx.onerror = (error: Error) => {
+        if (isClientGone(error)) return;
+        reportError(error);
+      };
 
       // A long-lived response: no socket timeout, no buffering by proxies, no caching anywhere.
       ctx.req.socket.setTimeout(0);
