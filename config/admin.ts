@@ -19,8 +19,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
     nps: false,
     promoteEE: false,
   },
-  // Nothing may call out to the internet.
+  // Nothing may call out to the internet: no browser opened, no Strapi AI service.
   autoOpen: false,
+  ai: { enabled: false },
   // Headless instances (tests, API-only nodes) may run without the admin bundle.
   serveAdminPanel: env.bool('SERVE_ADMIN_PANEL', true),
   watchIgnoreFiles: ['**/tests/**', '**/bench/**', '**/.tmp/**'],

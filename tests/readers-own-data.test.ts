@@ -332,6 +332,8 @@ describe('POST /api/reactions/claim', () => {
     try {
       const res = await claim({ jwt: user.jwt, token: anonymous.token });
       expect(res.body).toEqual({ data: { moved: 1, dropped: 1 } });
+      // The public tally read right after the answer is fresh: the cached one went with the claim.
+      expect((await getTally(url, shared)).body.data.counts).toMatchObject({ love: 1, angry: 0 });
       await waitForEvents(events, 1);
     } finally {
       stop();
@@ -542,6 +544,21 @@ describe('GraphQL', () => {
     expect(forgot.body.data.forgetMyReactions).toEqual({ removed: 2 });
     expect((await expectExact(a)).total).toBe(0);
     expect((await expectExact(b)).total).toBe(0);
+  });
+});
+
+describe('cached public tallies after a removal of a reader', () => {
+  it('are dropped before the removal answers, so a public read right after is fresh', async () => {
+    const id = await createArticle(app.strapi);
+    const user = await registerUser(url);
+    await putReaction(url, id, 'sad', { jwt: user.jwt });
+    const cache = app.strapi.plugin('reactions').service('tallyCache') as { tally: (uid: string, id: string) => Promise<unknown>; size: () => number };
+    await cache.tally('api::article.article', id);
+    const cached = cache.size();
+    // The same path as a claim's dropped reactions (ownership announceRemoved).
+    await app.strapi.plugin('reactions').service('ownership').forgetUser(user.user.id);
+    expect(cache.size()).toBe(cached - 1);
+    expect((await getTally(url, id)).body.data.counts.sad).toBe(0);
   });
 });
 

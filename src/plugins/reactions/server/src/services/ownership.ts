@@ -30,6 +30,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const announceRemoved = async (removed: OwnRemoved[]) => {
     if (removed.length === 0) return;
     await afterCommit(async () => {
+      // This instance's cached tallies go at once, before the caller answers: a page reading the
+      // public tally right after (the reaction bar after a claim) must not get the one from before.
+      const cache = getService(strapi, 'tallyCache');
+      for (const row of removed) cache.invalidate(row.targetUid, row.documentId);
       const rules = getService(strapi, 'rules');
       const events = getService(strapi, 'events');
       const byTarget = new Map<string, string[]>();
