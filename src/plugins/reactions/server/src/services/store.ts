@@ -171,6 +171,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * PostgreSQL: the select-list column `counts` (a document's counters as JSON, as the statement's
+   * snapshot has them) that the one-statement writes end with, and its parsing.
+   */
+  const countsColumn = (targetUid: string, documentId: string) => {
+    const c = counters();
+    return {
+      sql: "(SELECT coalesce(json_object_agg(??, ??), '{}'::json) FROM ?? WHERE ?? = ? AND ?? = ?) AS counts",
+      bindings: [c.kind, c.count, c.table, c.targetType, targetUid, c.targetDocumentId, documentId],
+    };
+  };
+  const countsFrom = (json: Record<string, unknown>) => new Map(Object.entries(json).map(([kind, count]) => [kind, Number(count)]));
+
+  /**
    * PostgreSQL: a first reaction of this reader on this document in one statement (one round
    * trip, no BEGIN/COMMIT): the publication check with the document's rows held FOR SHARE, the
    * row (nothing when the reader already has one: the unique key decides), its links, the counter,
@@ -221,11 +234,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const result = await strapi.db.connection.raw(
       `WITH ${ctes.join(', ')} SELECT (SELECT count(*) FROM ins)::int AS inserted, ` +
         'EXISTS (SELECT 1 FROM v WHERE published_at IS NOT NULL) AS published, ' +
-        "(SELECT coalesce(json_object_agg(??, ??), '{}'::json) FROM ?? WHERE ?? = ? AND ?? = ?) AS counts",
-      [...bindings, c.kind, c.count, c.table, c.targetType, target.uid, c.targetDocumentId, documentId]
+        countsColumn(target.uid, documentId).sql,
+      [...bindings, ...countsColumn(target.uid, documentId).bindings]
     );
     const row = (result as { rows: Array<{ inserted: number; published: boolean; counts: Record<string, number> }> }).rows[0];
-    const counts = new Map(Object.entries(row.counts).map(([name, count]) => [name, Number(count)]));
+    const counts = countsFrom(row.counts);
     // The statement's own increment is not in its snapshot of the counters.
     if (row.inserted > 0) counts.set(kind, (counts.get(kind) ?? 0) + 1);
     return { inserted: row.inserted > 0, published: row.published, counts };
@@ -250,7 +263,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           'cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, kind, CASE WHEN kind = ? THEN 1 ELSE 0 END FROM delta ORDER BY kind ' +
           'ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + CASE WHEN EXCLUDED.?? = ? THEN 1 ELSE -1 END) ' +
           "SELECT (SELECT kind FROM old) AS previous, (SELECT count(*) FROM upd)::int AS updated, " +
-          "(SELECT coalesce(json_object_agg(??, ??), '{}'::json) FROM ?? WHERE ?? = ? AND ?? = ?) AS counts",
+          countsColumn(target.uid, documentId).sql,
         [
           readerLockId(target.uid, documentId, reader.key).toString(),
           r.kind, r.table, r.targetType, target.uid, r.targetDocumentId, documentId, r.readerKey, reader.key,
@@ -258,12 +271,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           kind,
           c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId, kind,
           c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count, c.kind, kind,
-          c.kind, c.count, c.table, c.targetType, target.uid, c.targetDocumentId, documentId,
+          ...countsColumn(target.uid, documentId).bindings,
         ]
       );
       const row = (result as { rows: Array<{ previous: string | null; updated: number; counts: Record<string, number> }> }).rows[0];
       if (row.previous === null) return null;
-      const counts = new Map(Object.entries(row.counts).map(([name, count]) => [name, Number(count)]));
+      const counts = countsFrom(row.counts);
       // The statement's own changes are not in its snapshot of the counters.
       if (row.updated > 0) {
         counts.set(row.previous, Math.max(0, (counts.get(row.previous) ?? 0) - 1));
