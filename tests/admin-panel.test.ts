@@ -85,15 +85,42 @@ const readPanel = async () => {
   return { rows, total };
 };
 
+/** What went wrong in the page lately (console errors, failed requests): said when a wait times out. */
+const pageTrouble: string[] = [];
+const watchPage = (watched: Page) => {
+  watched.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') pageTrouble.push(`console ${message.type()}: ${message.text().slice(0, 300)}`);
+  });
+  watched.on('pageerror', (error) => pageTrouble.push(`page error: ${error.message.slice(0, 300)}`));
+  watched.on('requestfailed', (req) => pageTrouble.push(`request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  watched.on('response', (res) => {
+    if (res.status() >= 400) pageTrouble.push(`response ${res.status()}: ${res.request().method()} ${res.url()}`);
+  });
+};
+
 const openEditView = async (documentId: string) => {
+  pageTrouble.length = 0;
   await page.goto(editUrl(ARTICLE_UID, documentId));
   try {
     await page.getByTestId('reactions-panel').waitFor({ timeout: 30000 });
   } catch (error) {
-    // Say where the page was and keep a picture of it: a timeout alone says nothing.
+    // Say where the page was, what it showed and what failed in it, and keep a picture: a timeout alone says nothing.
     const picture = screenshotPath('admin-edit-view-failure');
     await page.screenshot({ path: picture, fullPage: true }).catch(() => undefined);
-    throw new Error(`no Reactions panel at ${page.url()} (screenshot: ${picture}): ${(error as Error).message}`);
+    const shown = await page
+      .evaluate<{ headings: string[]; text: string }>(
+        `({ headings: Array.from(document.querySelectorAll('h1, h2, aside')).map((e) => (e.textContent || '').trim().slice(0, 80)),
+            text: (document.body.innerText || '').replace(/\\s+/g, ' ').slice(0, 600) })`
+      )
+      .catch((failure: Error) => ({ headings: [], text: `unreadable: ${failure.message}` }));
+    throw new Error(
+      [
+        `no Reactions panel at ${page.url()} (screenshot: ${picture}): ${(error as Error).message.split('\n')[0]}`,
+        `headings and panels: ${JSON.stringify(shown.headings)}`,
+        `page text: ${shown.text}`,
+        `trouble: ${pageTrouble.length ? pageTrouble.slice(-20).join(' | ') : 'none'}`,
+      ].join('\n')
+    );
   }
 };
 
@@ -149,6 +176,7 @@ beforeAll(async () => {
 
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+  watchPage(page);
 });
 
 afterAll(async () => {
@@ -222,7 +250,9 @@ describe('article list view', () => {
     expect(await cell(ids.draft).getAttribute('data-total')).toBe('0');
     expect(await cell(ids.draft).getAttribute('data-leading')).toBe('');
     await shot('article-list');
-    await page.waitForTimeout(500); // a late second request would show up here
+    // A late second request would be sent by the time the page has nothing left to do.
+    await page.waitForLoadState('networkidle');
+    await page.evaluate('new Promise((resolve) => requestIdleCallback(() => resolve(null), { timeout: 5000 }))');
     page.off('request', listener);
 
     // One request for the whole page, carrying every row's documentId.

@@ -244,18 +244,27 @@ describe('the reaction bar', () => {
     const { state: before } = await expectBarMatchesApi(page, server, story().documentId);
     expect(before.pressed).toEqual([]);
 
-    // Hold the write back for a moment: the bar must show the reader's choice before the server answers.
+    // Hold each write until the test lets it go: the bar must show the reader's choice before the server answers.
+    let letGo = () => {};
+    let gate = Promise.resolve();
+    const holdNextWrite = () => {
+      gate = new Promise<void>((resolve) => {
+        letGo = resolve;
+      });
+    };
     await page.route('**/api/articles/*/reactions', async (route) => {
-      if (route.request().method() !== 'GET') await new Promise((resolve) => setTimeout(resolve, 600));
+      if (route.request().method() !== 'GET') await gate;
       await route.continue();
     });
 
+    holdNextWrite();
     await button(page, 'love').click();
     const optimistic = await barState(page);
     expect(optimistic.busy).toBe(true);
     expect(optimistic.counts.love).toBe(before.counts.love + 1);
     expect(optimistic.pressed).toEqual(['love']);
     expect(optimistic.total).toBe(before.total + 1);
+    letGo();
     const afterLove = await expectBarMatchesApi(page, server, story().documentId);
     expect(afterLove.tally.mine).toBe('love');
     expect(afterLove.tally.counts.love).toBe(before.counts.love + 1);
@@ -275,11 +284,14 @@ describe('the reaction bar', () => {
       await page.setViewportSize({ width: 1200, height: 900 });
     }
 
+    holdNextWrite();
     await button(page, 'wow').click();
     const switching = await barState(page);
+    expect(switching.busy).toBe(true);
     expect(switching.counts.love).toBe(before.counts.love);
     expect(switching.counts.wow).toBe(before.counts.wow + 1);
     expect(switching.pressed).toEqual(['wow']);
+    letGo();
     const afterWow = await expectBarMatchesApi(page, server, story().documentId);
     expect(afterWow.tally.mine).toBe('wow');
     expect(afterWow.tally.counts.love).toBe(before.counts.love);

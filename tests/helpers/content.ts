@@ -85,3 +85,20 @@ export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unkn
   }
   return count;
 };
+
+/**
+ * Runs `work` with the reactions plugin's clock held still, then gives the clock back. Query
+ * counts use it: the public role's kept permissions are re-read once their TTL on that clock has
+ * passed, and such a refresh is not the work being measured.
+ */
+export const withClockHeld = async <T>(strapi: Core.Strapi, work: () => Promise<T>): Promise<T> => {
+  const clock = strapi.plugin('reactions').service('clock') as { now: () => Date; use: (source: (() => Date) | null) => void };
+  const previous = clock.now;
+  const held = previous();
+  clock.use(() => held);
+  try {
+    return await work();
+  } finally {
+    clock.use(previous);
+  }
+};

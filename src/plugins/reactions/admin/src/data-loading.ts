@@ -45,20 +45,28 @@ const loadSettings = (): Promise<AdminSettings> => {
   return pendingSettings;
 };
 
+/** Waits before asking again after a failed settings load: a passing network error must not hide the panel for good. */
+const SETTINGS_RETRY_MS = [1000, 3000, 10000];
+
 /** The configured kinds and targets, or null while they load (or if they could not be loaded). */
 export const useReactionSettings = (): AdminSettings | null => {
   const [value, setValue] = React.useState<AdminSettings | null>(settings);
+  const [attempt, setAttempt] = React.useState(0);
   React.useEffect(() => {
     if (value) return;
     let active = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     loadSettings().then(
       (loaded) => active && setValue(loaded),
-      () => undefined
+      () => {
+        if (active && attempt < SETTINGS_RETRY_MS.length) retry = setTimeout(() => setAttempt(attempt + 1), SETTINGS_RETRY_MS[attempt]);
+      }
     );
     return () => {
       active = false;
+      clearTimeout(retry);
     };
-  }, [value]);
+  }, [value, attempt]);
   return value;
 };
 

@@ -5,7 +5,8 @@
  * on every request that has no Authorization header. For a tally read answered from memory that
  * work is most of the request, so this strategy keeps the public ability and rebuilds it when
  * a users-permissions permission or role changes on this instance, and at least every
- * `PUBLIC_ABILITY_TTL_MS` (changes made through another instance). The rules are Strapi's:
+ * `PUBLIC_ABILITY_TTL_MS` of the plugin's clock (changes made through another instance; tests
+ * hold the clock to keep the refresh out of what they measure). The rules are Strapi's:
  * a route is allowed when the public role holds its action, as users-permissions decides.
  *
  * A request with an Authorization header is left to Strapi's own strategies (API tokens, then
@@ -14,6 +15,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { getService } from '../utils/services';
 
 export const PUBLIC_ACCESS_STRATEGY = 'reactions-public-access';
 /** How long another instance's change to the public role may take to apply here. */
@@ -88,7 +90,7 @@ const CHANGES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMa
 
 /** Registers the strategy for content-API routes, and forgets its ability whenever a role or permission changes here. */
 export const registerPublicAccess = (strapi: Core.Strapi) => {
-  const strategy = createPublicAccessStrategy(strapi);
+  const strategy = createPublicAccessStrategy(strapi, () => getService(strapi, 'clock').now().getTime());
   strapi.get('auth').register('content-api', strategy);
   if (!strapi.plugin('users-permissions')) return;
   const invalidate = () => strategy.invalidate();
