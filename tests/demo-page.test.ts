@@ -14,7 +14,7 @@ import type { AddressInfo } from 'net';
 import path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_REACTION_KINDS, type ReactionKindInfo, type ReactionTally } from '../client/reactions';
-import { launchBrowser, screenshotPath } from './helpers/browser';
+import { launchBrowser, screenshotPath, waitForExpression } from './helpers/browser';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startServerProcess, type ServerProcess } from './helpers/server-process';
 import { APP_DIR } from './helpers/strapi';
@@ -111,19 +111,8 @@ const newPage = async (options: { viewport?: { width: number; height: number } }
   return { context, page, problems, requests };
 };
 
-/**
- * Polls a browser-side expression. (page.waitForFunction would `eval` a string predicate,
- * which the page's Content-Security-Policy rightly forbids; CDP evaluation is not affected.)
- */
-const waitFor = async (page: Page, expression: string, timeoutMs = 15000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expression}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
-const waitIdle = (page: Page) => waitFor(page, BAR_IDLE);
+const waitIdle = (page: Page) => waitForExpression(page, BAR_IDLE);
 const barState = (page: Page) => page.evaluate<BarState>(BAR_STATE);
 const readerToken = (page: Page, base: ServerProcess) => page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(tokenKey(base))})`);
 const button = (page: Page, kind: string) => page.locator(`reaction-bar button[data-kind="${kind}"]`);
@@ -216,13 +205,13 @@ describe('the demo page at /', () => {
     await openArticle(page, server);
     const target = articles[2];
     await page.locator(`[data-role="latest"] a[data-document-id="${target.documentId}"]`).click();
-    await waitFor(page, `document.querySelector('main h1')?.textContent === ${JSON.stringify(target.title)}`);
+    await waitForExpression(page, `document.querySelector('main h1')?.textContent === ${JSON.stringify(target.title)}`);
     expect(new URL(page.url()).searchParams.get('article')).toBe(target.documentId);
     expect(await page.locator('[data-role="latest"] a[aria-current="page"]').textContent()).toBe(target.title);
     await expectBarMatchesApi(page, server, target.documentId);
 
     await page.goBack();
-    await waitFor(page, `document.querySelector('main h1')?.textContent === ${JSON.stringify(articles[0].title)}`);
+    await waitForExpression(page, `document.querySelector('main h1')?.textContent === ${JSON.stringify(articles[0].title)}`);
     await expectBarMatchesApi(page, server, articles[0].documentId);
 
     await page.goto(`${server.url}/index.html?article=doesnotexist000000000000`);

@@ -4,8 +4,8 @@
  * bar moves the anonymous reactions to the account and forgets the token. The reader is then
  * counted once per story, and every number the bar shows equals what the API says.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './helpers/browser';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, waitForExpression } from './helpers/browser';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startServerProcess, type ServerProcess } from './helpers/server-process';
 
@@ -44,14 +44,6 @@ const api = async <T>(path: string, init: RequestInit & { headers?: Record<strin
 const tallyFor = async (documentId: string, headers: Record<string, string> = {}) =>
   (await api<{ data: Tally }>(`/api/articles/${documentId}/reactions`, { headers })).body.data;
 
-/** Polls a browser-side expression (the page's CSP forbids waitForFunction's eval). */
-const waitFor = async (page: Page, expression: string, timeoutMs = 15000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expression}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 const tokenKey = () => `reaction-bar:token:${server.url}`;
 
@@ -81,11 +73,11 @@ it('claims the anonymous reader\'s reactions when authToken is set, then forgets
 
   // Anonymous: react with the bar, and on another story with the same token.
   await page.goto(`${server.url}/index.html?article=${story}`);
-  await waitFor(page, BAR_IDLE);
+  await waitForExpression(page, BAR_IDLE);
   const before = await tallyFor(story);
   await page.locator('reaction-bar button[data-kind="angry"]').click();
-  await waitFor(page, `${BAR_IDLE} && localStorage.getItem(${JSON.stringify(tokenKey())}) !== null`);
-  await waitFor(page, `(${BAR_STATE}).pressed.join() === 'angry' && !(${BAR_STATE}).busy`);
+  await waitForExpression(page, `${BAR_IDLE} && localStorage.getItem(${JSON.stringify(tokenKey())}) !== null`);
+  await waitForExpression(page, `(${BAR_STATE}).pressed.join() === 'angry' && !(${BAR_STATE}).busy`);
   const token = await page.evaluate<string>(`localStorage.getItem(${JSON.stringify(tokenKey())})`);
   expect((await context.cookies(server.url)).find((cookie) => cookie.name === 'reactor_token')?.value).toBe(token);
   const onOther = await api(`/api/articles/${other}/reactions`, { method: 'PUT', headers: { 'X-Reactor-Token': token }, body: JSON.stringify({ data: { kind: 'sad' } }) });
@@ -104,7 +96,7 @@ it('claims the anonymous reader\'s reactions when authToken is set, then forgets
   // Sign-in: the page hands the bar the JWT.
   await page.evaluate(`window.__claims = []; document.addEventListener('reaction-claim', (event) => window.__claims.push(event.detail));`);
   await page.evaluate(`document.querySelector('reaction-bar').authToken = ${JSON.stringify(registered.body.jwt)}`);
-  await waitFor(page, `localStorage.getItem(${JSON.stringify(tokenKey())}) === null && ${BAR_IDLE} && (${BAR_STATE}).pressed.join() === 'love'`);
+  await waitForExpression(page, `localStorage.getItem(${JSON.stringify(tokenKey())}) === null && ${BAR_IDLE} && (${BAR_STATE}).pressed.join() === 'love'`);
 
   expect(await page.evaluate('window.__claims')).toEqual([{ moved: 1, dropped: 1 }]);
   expect(requests.filter((line) => line === 'POST /api/reactions/claim')).toHaveLength(1);
@@ -129,9 +121,9 @@ it('claims the anonymous reader\'s reactions when authToken is set, then forgets
 
   // Later visits while signed in make no claim: there is no token left to claim.
   await page.reload();
-  await waitFor(page, BAR_IDLE);
+  await waitForExpression(page, BAR_IDLE);
   await page.evaluate(`document.querySelector('reaction-bar').authToken = ${JSON.stringify(registered.body.jwt)}`);
-  await waitFor(page, `${BAR_IDLE} && (${BAR_STATE}).pressed.join() === 'love'`);
+  await waitForExpression(page, `${BAR_IDLE} && (${BAR_STATE}).pressed.join() === 'love'`);
   expect(requests.filter((line) => line === 'POST /api/reactions/claim')).toHaveLength(1);
   expect(problems).toEqual([]);
 });

@@ -4,8 +4,8 @@
  * other within a second, with no reload; the public counts are read without identity (the
  * request a CDN may answer) and the reader's own state separately.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './helpers/browser';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, waitForExpression } from './helpers/browser';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startServerProcess, type ServerProcess } from './helpers/server-process';
 
@@ -18,14 +18,6 @@ const COUNT_OF = (kind: string) =>
   `Number(document.querySelector('reaction-bar').shadowRoot.querySelector('button[data-kind="${kind}"] .count').textContent.replace(/\\D/g, ''))`;
 const LIVE_READY = `(() => { const bar = document.querySelector('reaction-bar'); return !!bar && bar.hasAttribute('live-connected') && bar.shadowRoot.querySelector('.kinds').getAttribute('aria-busy') === 'false'; })()`;
 
-/** Polls a browser-side expression over CDP (the page's CSP forbids eval-based waits). */
-const waitFor = async (page: Page, expression: string, timeoutMs = 15000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expression}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 const openReader = async (documentId: string) => {
   const context = await browser.newContext();
@@ -36,7 +28,7 @@ const openReader = async (documentId: string) => {
   const requests: Array<{ url: string; headers: Record<string, string> }> = [];
   page.on('request', (req) => requests.push({ url: req.url(), headers: req.headers() }));
   await page.goto(`${server.url}/index.html?article=${documentId}`);
-  await waitFor(page, LIVE_READY);
+  await waitForExpression(page, LIVE_READY);
   return { page, problems, requests };
 };
 
@@ -64,7 +56,7 @@ describe('<reaction-bar live> in Chromium', () => {
 
     await alice.page.locator('reaction-bar button[data-kind="love"]').click();
     const started = Date.now();
-    await waitFor(bob.page, `${COUNT_OF('love')} === ${loveBefore + 1}`, 3000);
+    await waitForExpression(bob.page, `${COUNT_OF('love')} === ${loveBefore + 1}`, 3000);
     expect(Date.now() - started).toBeLessThan(1000);
     // Bob's own choice is untouched: only counts travel on the stream.
     expect(await bob.page.evaluate<boolean>(`document.querySelector('reaction-bar').shadowRoot.querySelector('button[aria-pressed="true"]') === null`)).toBe(true);
@@ -72,7 +64,7 @@ describe('<reaction-bar live> in Chromium', () => {
     const wowBefore = await alice.page.evaluate<number>(COUNT_OF('wow'));
     await bob.page.locator('reaction-bar button[data-kind="wow"]').click();
     const back = Date.now();
-    await waitFor(alice.page, `${COUNT_OF('wow')} === ${wowBefore + 1}`, 3000);
+    await waitForExpression(alice.page, `${COUNT_OF('wow')} === ${wowBefore + 1}`, 3000);
     expect(Date.now() - back).toBeLessThan(1000);
     // Alice still sees her own reaction pressed.
     expect(
@@ -100,9 +92,9 @@ describe('<reaction-bar live> in Chromium', () => {
     const documentId = list.data[1].documentId;
     const reader = await openReader(documentId);
     await reader.page.locator('reaction-bar button[data-kind="sad"]').click();
-    await waitFor(reader.page, `document.querySelector('reaction-bar').shadowRoot.querySelector('button[data-kind="sad"]').getAttribute('aria-pressed') === 'true' && !document.querySelector('reaction-bar').hasAttribute('busy')`);
+    await waitForExpression(reader.page, `document.querySelector('reaction-bar').shadowRoot.querySelector('button[data-kind="sad"]').getAttribute('aria-pressed') === 'true' && !document.querySelector('reaction-bar').hasAttribute('busy')`);
     await reader.page.reload();
-    await waitFor(reader.page, LIVE_READY);
-    await waitFor(reader.page, `document.querySelector('reaction-bar').shadowRoot.querySelector('button[data-kind="sad"]').getAttribute('aria-pressed') === 'true'`);
+    await waitForExpression(reader.page, LIVE_READY);
+    await waitForExpression(reader.page, `document.querySelector('reaction-bar').shadowRoot.querySelector('button[data-kind="sad"]').getAttribute('aria-pressed') === 'true'`);
   });
 });

@@ -15,7 +15,7 @@ import path from 'path';
 import { pipeline } from 'stream/promises';
 import { promisify } from 'util';
 import zlib from 'zlib';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { APP_DIR } from './strapi';
 
 export const ARTIFACTS_DIR = path.join(APP_DIR, 'tests', 'artifacts');
@@ -129,4 +129,17 @@ export const launchBrowser = async (): Promise<Browser> => {
 export const screenshotPath = (name: string) => {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, `${name}.png`);
+};
+
+/**
+ * Polls a browser-side expression until it is truthy. (page.waitForFunction would `eval` a string
+ * predicate, which the demo page's Content-Security-Policy rightly forbids; CDP evaluation is not
+ * affected.)
+ */
+export const waitForExpression = async (page: Page, expression: string, timeoutMs = 15000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 };
