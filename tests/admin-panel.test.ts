@@ -85,42 +85,66 @@ const readPanel = async () => {
   return { rows, total };
 };
 
-/** What went wrong in the page lately (console errors, failed requests): said when a wait times out. */
+/** What went wrong in the page lately (console errors, failed and unanswered requests): said when a wait times out. */
 const pageTrouble: string[] = [];
+const pendingRequests = new Set<Request>();
+/** Every request the admin panel made to a host other than its own server (there must be none). */
+const outsideRequests: string[] = [];
 const watchPage = (watched: Page) => {
+  watched.on('request', (req) => {
+    if (!['127.0.0.1', 'localhost'].includes(new URL(req.url()).hostname) && !req.url().startsWith('data:')) outsideRequests.push(req.url());
+  });
   watched.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') pageTrouble.push(`console ${message.type()}: ${message.text().slice(0, 300)}`);
   });
   watched.on('pageerror', (error) => pageTrouble.push(`page error: ${error.message.slice(0, 300)}`));
-  watched.on('requestfailed', (req) => pageTrouble.push(`request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  watched.on('request', (req) => pendingRequests.add(req));
+  watched.on('requestfinished', (req) => pendingRequests.delete(req));
+  watched.on('requestfailed', (req) => {
+    pendingRequests.delete(req);
+    pageTrouble.push(`request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`);
+  });
   watched.on('response', (res) => {
     if (res.status() >= 400) pageTrouble.push(`response ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
 };
 
+/** Where the page is, what it shows, and what failed or hangs in it: a timeout alone says nothing. */
+const describePage = async (reason: string) => {
+  const picture = screenshotPath('admin-edit-view-failure');
+  await page.screenshot({ path: picture, fullPage: true }).catch(() => undefined);
+  const shown = await page
+    .evaluate<{ headings: string[]; text: string }>(
+      `({ headings: Array.from(document.querySelectorAll('h1, h2, aside')).map((e) => (e.textContent || '').trim().slice(0, 80)),
+          text: (document.body.innerText || '').replace(/\\s+/g, ' ').slice(0, 600) })`
+    )
+    .catch((failure: Error) => ({ headings: [], text: `unreadable: ${failure.message}` }));
+  return [
+    `no Reactions panel at ${page.url()} (screenshot: ${picture}): ${reason.split('\n')[0]}`,
+    `headings and panels: ${JSON.stringify(shown.headings)}`,
+    `page text: ${shown.text}`,
+    `unanswered requests: ${[...pendingRequests].map((req) => `${req.method()} ${req.url()}`).join(' | ') || 'none'}`,
+    `trouble: ${pageTrouble.length ? pageTrouble.slice(-20).join(' | ') : 'none'}`,
+  ].join('\n');
+};
+
+/**
+ * Opens an article's edit view and waits for the Reactions panel. Seen twice in CI-like runs, and
+ * never reproduced here: the edit view came up without the panel for 30 s. The first such miss is
+ * reported in full (console.warn, screenshot) and the page reloaded once; a second miss fails.
+ */
 const openEditView = async (documentId: string) => {
-  pageTrouble.length = 0;
-  await page.goto(editUrl(ARTICLE_UID, documentId));
-  try {
-    await page.getByTestId('reactions-panel').waitFor({ timeout: 30000 });
-  } catch (error) {
-    // Say where the page was, what it showed and what failed in it, and keep a picture: a timeout alone says nothing.
-    const picture = screenshotPath('admin-edit-view-failure');
-    await page.screenshot({ path: picture, fullPage: true }).catch(() => undefined);
-    const shown = await page
-      .evaluate<{ headings: string[]; text: string }>(
-        `({ headings: Array.from(document.querySelectorAll('h1, h2, aside')).map((e) => (e.textContent || '').trim().slice(0, 80)),
-            text: (document.body.innerText || '').replace(/\\s+/g, ' ').slice(0, 600) })`
-      )
-      .catch((failure: Error) => ({ headings: [], text: `unreadable: ${failure.message}` }));
-    throw new Error(
-      [
-        `no Reactions panel at ${page.url()} (screenshot: ${picture}): ${(error as Error).message.split('\n')[0]}`,
-        `headings and panels: ${JSON.stringify(shown.headings)}`,
-        `page text: ${shown.text}`,
-        `trouble: ${pageTrouble.length ? pageTrouble.slice(-20).join(' | ') : 'none'}`,
-      ].join('\n')
-    );
+  for (let attempt = 1; ; attempt += 1) {
+    pageTrouble.length = 0;
+    await (attempt === 1 ? page.goto(editUrl(ARTICLE_UID, documentId)) : page.reload());
+    try {
+      await page.getByTestId('reactions-panel').waitFor({ timeout: 30000 });
+      return;
+    } catch (error) {
+      const description = await describePage((error as Error).message);
+      if (attempt === 2) throw new Error(description);
+      console.warn(`EDIT VIEW WITHOUT REACTIONS PANEL (reloading once):\n${description}`);
+    }
   }
 };
 
@@ -388,5 +412,11 @@ describe('webhooks', () => {
     await page.getByRole('checkbox', { name: 'reaction.updated' }).click();
     expect(await page.getByRole('checkbox', { name: 'reaction.updated' }).getAttribute('aria-checked')).toBe('true');
     await shot('webhook-form-reaction-events');
+  });
+});
+
+describe('the admin panel offline', () => {
+  it('asked no host but its own server in all the views above (no release check, no tutorials)', () => {
+    expect(outsideRequests).toEqual([]);
   });
 });
