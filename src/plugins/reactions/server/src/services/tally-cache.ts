@@ -165,6 +165,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     size(): number {
       return entries.size;
     },
+
+    /** Whether a fresh entry for this document is held (tests and diagnostics; it does not count as a use). */
+    has(targetUid: string, documentId: string): boolean {
+      const entry = entries.get(keyOf(targetUid, documentId));
+      return Boolean(entry) && now() - (entry as Entry).storedAt < maxAgeMs();
+    },
   };
 
   return cache;
