@@ -102,3 +102,30 @@ export const withClockHeld = async <T>(strapi: Core.Strapi, work: () => Promise<
     clock.use(previous);
   }
 };
+
+/**
+ * Resolves once the reactions change feed has delivered everything announced before the call.
+ * On PostgreSQL this instance hears its own writes back through LISTEN, asynchronously, and each
+ * one drops the tally it names from the cache again: a test that checks what the cache holds
+ * waits for those echoes first. A marker change goes out and the feed delivers in order.
+ */
+export const settleChangeFeed = (strapi: Core.Strapi): Promise<void> => {
+  const changes = strapi.plugin('reactions').service('changes') as {
+    announce: (targetUid: string, documentId: string) => Promise<void>;
+    subscribe: (listener: (change: { documentId: string }) => void) => () => void;
+  };
+  const marker = `settle-${crypto.randomBytes(6).toString('hex')}`;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error('the change feed did not deliver its marker within 10 s'));
+    }, 10000);
+    const unsubscribe = changes.subscribe((change) => {
+      if (change.documentId !== marker) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+    changes.announce('api::article.article', marker).catch(reject);
+  });
+};
