@@ -157,8 +157,9 @@ export const createReactionsClient = <K extends string = DefaultReactionKind>(op
     const payload = (await response.json().catch(() => null)) as DataEnvelope<T> | ErrorEnvelope | null;
     if (!response.ok) {
       const error = (payload as ErrorEnvelope | null)?.error;
-      // A token this server did not sign will never work again: forget it.
-      if (response.status === 401 && token) tokens.set(null);
+      // Forget the stored token only when the server says it is not ours: a 401 for an expired JWT
+      // beside it, or for a write while anonymous reactions are off, keeps the reader's identity.
+      if (response.status === 401 && token && error?.details?.reason === 'reactor-token-invalid') tokens.set(null);
       const retryAfter = Number(response.headers.get('Retry-After'));
       throw new ReactionsApiError(
         response.status,

@@ -355,8 +355,9 @@ export class ReactionBar extends HTMLElement {
     if (!response.ok) {
       const error = (payload && payload.error) || {};
       const retryAfter = Number(response.headers.get('Retry-After') || (error.details && error.details.retryAfter));
-      // A token this server did not sign will never work: forget it (the server drops a bad cookie itself).
-      if (response.status === 401 && token) tokens.set(null);
+      // Forget the stored token only when the server says that token is not ours (an expired JWT
+      // beside it, or anonymous writes switched off, must never cost the reader their identity).
+      if (response.status === 401 && token && error.details && error.details.reason === 'reactor-token-invalid') tokens.set(null);
       throw new RequestError(response.status, error.name || 'HttpError', error.message || `HTTP ${response.status}`, {
         retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
         tokenSent: Boolean(token),

@@ -14,6 +14,19 @@ export const SETTING_UID = 'plugin::reactions.reaction-setting';
 export const TOKEN_HEADER = 'X-Reactor-Token';
 export const TOKEN_COOKIE = 'reactor_token';
 
+/**
+ * Why a request got 401, in `error.details.reason`. Clients forget a stored reactor token only on
+ * `reactor-token-invalid`; every other 401 (an expired JWT beside the token, anonymous writes
+ * switched off, no identity at all) leaves it kept.
+ */
+export const UNAUTHORIZED_REASONS = {
+  tokenInvalid: 'reactor-token-invalid',
+  jwtInvalid: 'jwt-invalid',
+  anonymousOff: 'anonymous-off',
+  identityMissing: 'identity-missing',
+} as const;
+export type UnauthorizedReason = (typeof UNAUTHORIZED_REASONS)[keyof typeof UNAUTHORIZED_REASONS];
+
 /** One configured reaction kind, in display order. Kinds are keys, never positions. */
 export type KindInfo = { kind: string; label: string; emoji: string };
 
