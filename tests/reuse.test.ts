@@ -1,8 +1,8 @@
 /**
  * Proof of reuse: the plugin in a second Strapi app of another shape, tests/fixtures/recipe-app:
  * plain JavaScript, its own Recipe collection type and no Article, two kinds of its own, and
- * the plugin resolved by path from one entry in config/plugins.js. Readers react to recipes over
- * REST, and recipes carry `reactionTally`.
+ * the plugin resolved by path from one entry in config/plugins.js, listed before users-permissions.
+ * Readers react to recipes over REST, and recipes carry `reactionTally` (an admin made recipes public).
  */
 import path from 'path';
 import request from 'supertest';
@@ -17,6 +17,11 @@ let draft: string;
 
 beforeAll(async () => {
   app = await bootStrapi(await createTestDatabase('recipes'), { appDir: RECIPE_APP, distDir: RECIPE_APP });
+  // Recipes are public because an admin says so (Settings → Roles → Public), not because of the plugin.
+  const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
+  for (const action of ['api::recipe.recipe.find', 'api::recipe.recipe.findOne']) {
+    await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+  }
   const recipes = app.strapi.documents('api::recipe.recipe' as never);
   soup = (await recipes.create({ data: { name: 'Lentil soup', minutes: 40 } as never, status: 'published' })).documentId;
   draft = (await recipes.create({ data: { name: 'Secret stew' } as never })).documentId;

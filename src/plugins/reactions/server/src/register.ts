@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { REACTION_UID } from '../../shared/contract';
 import { registerDocumentLifecycle } from './document-lifecycle';
+import { followUsersPermissionsBootstrap } from './permissions';
 import { registerPublishedOnlyReads } from './drafts';
 import { registerTallyEmbedding } from './embed-tallies';
 import { registerGraphql } from './graphql';
@@ -36,5 +37,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerTallyEmbedding(strapi);
   registerDocumentLifecycle(strapi);
   registerPublicAccess(strapi);
+  followUsersPermissionsBootstrap(strapi);
   if (strapi.plugin('graphql')) registerGraphql(strapi);
 };
