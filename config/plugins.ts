@@ -33,6 +33,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
     resolve: './src/plugins/reactions',
     config: {
       targets: ['api::article.article', 'api::video.video'],
+      // The newsroom's whole GraphQL schema gets the plugin's query limits and published-only reads.
+      graphqlGuardWholeSchema: true,
       // The seven default kinds; list them here to relabel, reorder, add or retire kinds.
     },
   },

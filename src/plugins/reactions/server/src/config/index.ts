@@ -28,6 +28,8 @@ export type ReactionsConfig = {
   newReadersPerAddress: number;
   tokenSecret: string;
   embedTallies: boolean;
+  /** GraphQL limits and the published-only rule on every operation, not only those reaching the plugin's types and targets. */
+  graphqlGuardWholeSchema: boolean;
   /** Seconds a shared cache (CDN) and the in-process tally cache may keep a public tally. */
   tallyMaxAge: number;
   /** Public tallies kept in memory per instance (least recently used go first); 0 = no cache. */
@@ -77,6 +79,7 @@ export const configSchema = yup
     newReadersPerAddress: yup.number().integer().min(0).required(),
     tokenSecret: yup.string().defined(),
     embedTallies: yup.boolean().required(),
+    graphqlGuardWholeSchema: yup.boolean().required(),
     tallyMaxAge: yup.number().integer().min(0).max(86400).required(),
     tallyCacheSize: yup.number().integer().min(0).required(),
     streamHeartbeatSeconds: yup.number().min(0.05).max(25).required(),
@@ -99,6 +102,8 @@ export default {
     tokenSecret: env('REACTOR_TOKEN_SECRET', ''),
     // Lets operators (and the benchmark) switch tally embedding off in target responses.
     embedTallies: env.bool('REACTIONS_EMBED_TALLIES', true),
+    // The host's own GraphQL operations are the host's: guards cover the plugin's types and targets unless this is on.
+    graphqlGuardWholeSchema: env.bool('REACTIONS_GRAPHQL_GUARD_WHOLE_SCHEMA', false),
     // Cacheable and live tallies (README: "Cacheable and live tallies").
     tallyMaxAge: env.int('REACTIONS_TALLY_MAX_AGE', 5),
     tallyCacheSize: env.int('REACTIONS_TALLY_CACHE_SIZE', 10000),

@@ -5,12 +5,13 @@
  * plugin's config: query cost limits, per-request reaction limits and published-only reads.
  */
 import type { Core } from '@strapi/strapi';
-import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { COUNTER_UID, PLUGIN_ID, REACTION_UID, SETTING_UID, type Tally } from '../../../shared/contract';
 import { getKinds, getTargets } from '../utils/settings';
 import { loadTally, type ResolverContext } from './context';
 import { GRAPHQL_LIMITS, costValidationRules, reactionLimitsPlugin } from './operation-guard';
 import { publishedOnlyPlugin } from './published-only';
+import { createGuardScope, graphqlRuntime } from './scope';
 import { buildMutations } from './mutations';
 import { buildOwnReactionMutations, buildOwnReactionQueries, ownReactionsTypeDefs } from './own-reactions';
 import { buildQueries } from './queries';
@@ -42,14 +43,15 @@ const pinResolver = (field: { resolve?: unknown }, resolve: FieldResolver | unde
 };
 
 const pinTallyResolvers = (schema: GraphQLSchema, tallyResolvers: Map<string, FieldResolver>) => {
+  const isObject = (type: unknown): type is GraphQLObjectType => graphqlRuntime().isObjectType(type);
   for (const name of PLAIN_TYPES) {
     const type = schema.getType(name);
-    if (!(type instanceof GraphQLObjectType)) continue;
+    if (!isObject(type)) continue;
     for (const field of Object.values(type.getFields())) pinResolver(field, undefined);
   }
   for (const [typeName, resolve] of tallyResolvers) {
     const type = schema.getType(typeName);
-    const field = type instanceof GraphQLObjectType ? type.getFields().reactionTally : undefined;
+    const field = isObject(type) ? type.getFields().reactionTally : undefined;
     if (field) pinResolver(field, resolve);
   }
   return schema;
@@ -66,16 +68,18 @@ type ApolloConfig = { plugins?: unknown[]; validationRules?: unknown[]; parseOpt
 
 /**
  * Adds the guards to the GraphQL plugin's Apollo config, keeping whatever the app configured.
- * Runs in register, before the GraphQL plugin builds its server in bootstrap.
+ * Runs in register, before the GraphQL plugin builds its server in bootstrap. The token bound
+ * applies while parsing, before any operation is known: only with whole-schema guards.
  */
 const addApolloGuards = (strapi: Core.Strapi) => {
   const key = 'plugin::graphql.apolloServer';
   const apollo = (strapi.config.get(key) as ApolloConfig | undefined) ?? {};
+  const scope = createGuardScope(strapi);
   strapi.config.set(key, {
     ...apollo,
-    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens, ...apollo.parseOptions },
-    validationRules: [...(apollo.validationRules ?? []), ...costValidationRules],
-    plugins: [...(apollo.plugins ?? []), reactionLimitsPlugin, publishedOnlyPlugin],
+    ...(scope.wholeSchema ? { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens, ...apollo.parseOptions } } : {}),
+    validationRules: [...(apollo.validationRules ?? []), ...costValidationRules(scope)],
+    plugins: [...(apollo.plugins ?? []), reactionLimitsPlugin(scope), publishedOnlyPlugin(scope)],
   });
 };
 

@@ -6,10 +6,15 @@
  * Enforced in Apollo's `willResolveField`, which sees each field's arguments before its resolver:
  * a per-query middleware would miss nested relation fields, and the GraphQL plugin forwards the
  * root query's original `status` to them (it keeps a copy of the root arguments per request).
+ *
+ * Scope (scope.ts): fields returning the configured targets (lists, connections, localizations,
+ * relations to them from the host's types), or every field with `graphqlGuardWholeSchema`; a
+ * host's own types keep whatever draft rules the host chose.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLField } from 'graphql';
 import { isApiTokenCaller } from '../utils/settings';
+import { graphqlRuntime, type GuardScope } from './scope';
 
 type StrapiGraphqlContext = {
   state?: { auth?: unknown };
@@ -19,7 +24,7 @@ type StrapiGraphqlContext = {
 const hasStatusArgument = (field: GraphQLField<unknown, unknown> | undefined) =>
   Boolean(field?.args.some((argument) => argument.name === 'status'));
 
-export const publishedOnlyPlugin: ApolloServerPlugin = {
+export const publishedOnlyPlugin = (scope: GuardScope): ApolloServerPlugin => ({
   async requestDidStart({ contextValue }) {
     if (isApiTokenCaller((contextValue as StrapiGraphqlContext).state)) return {};
     return {
@@ -27,6 +32,7 @@ export const publishedOnlyPlugin: ApolloServerPlugin = {
         return {
           willResolveField({ args, info, contextValue: context }) {
             if (!hasStatusArgument(info.parentType.getFields()[info.fieldName])) return;
+            if (!scope.coversType(info.schema, graphqlRuntime().getNamedType(info.returnType))) return;
             (args as Record<string, unknown>).status = 'published';
             // Relation fields inherit the root query's status from this copy.
             const root = (context as StrapiGraphqlContext).rootQueryArgsByPath?.get(info.path.key);
@@ -36,4 +42,4 @@ export const publishedOnlyPlugin: ApolloServerPlugin = {
       },
     };
   },
-};
+});
