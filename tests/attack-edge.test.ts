@@ -390,6 +390,14 @@ describe('the private-responses middleware', () => {
     expect(elsewhere.headers['cache-control']).toBe('private, no-store');
   });
 
+  it("matches the API prefix in any case, as Strapi's router does", async () => {
+    for (const target of ['/API/articles', '/Api/reaction-tallies', '/GraphQL']) {
+      const res = await request(appWith(() => undefined)).get(target);
+      expect([target, res.headers['cache-control']]).toEqual([target, 'private, no-store']);
+      expect(varyOf(res)).toEqual(expect.arrayContaining(IDENTITY_VARY));
+    }
+  });
+
   it('does not touch reads outside the API, even under a look-alike prefix', async () => {
     for (const target of ['/admin/project-type', '/api-docs/index.html', '/graphql-playground.js', '/demo.js']) {
       const res = await request(appWith((ctx) => ctx.set('Cache-Control', 'max-age=60'))).get(target);

@@ -65,3 +65,34 @@ describe('the reactions plugin in a plain JavaScript recipe app', () => {
     expect(tallies.body.data.map((t: { documentId: string }) => t.documentId)).toEqual([soup]);
   });
 });
+
+describe('what the plugin carries into a host with Strapi\'s default CORS and no middleware of its own', () => {
+  const other = 'https://reader.example';
+
+  it('lets a page on another origin send X-Reactor-Token (preflight) and read it and Retry-After back', async () => {
+    const preflight = await request(app.url)
+      .options(`/api/recipes/${soup}/reactions`)
+      .set('Origin', other)
+      .set('Access-Control-Request-Method', 'PUT')
+      .set('Access-Control-Request-Headers', 'content-type,x-reactor-token');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers'].toLowerCase().split(/,\s*/)).toContain('x-reactor-token');
+    const put = await request(app.url).put(`/api/recipes/${soup}/reactions`).set('Origin', other).send({ data: { kind: 'yum' } });
+    expect(put.status).toBe(201);
+    expect(put.headers['access-control-expose-headers'].toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['x-reactor-token', 'retry-after']));
+  });
+
+  it('keeps identified answers out of shared caches, whatever the path\'s case', async () => {
+    const put = await request(app.url).put(`/api/recipes/${soup}/reactions`).send({ data: { kind: 'meh' } });
+    expect(put.headers['cache-control']).toBe('private, no-store');
+    const token = put.headers['x-reactor-token'];
+    for (const path of [`/api/recipes/${soup}/reactions`, `/API/Recipes/${soup}/Reactions`, '/api/recipes', `/Api/RECIPES/${soup}`]) {
+      const res = await request(app.url).get(path).set('X-Reactor-Token', token);
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('private, no-store');
+      expect(res.headers.vary.toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'cookie', 'x-reactor-token']));
+    }
+    const anonymous = await request(app.url).get('/api/recipes');
+    expect(anonymous.headers.vary.toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'cookie', 'x-reactor-token']));
+  });
+});

@@ -14,12 +14,17 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
+import { IDENTITY_HEADERS } from '../plugins/reactions/shared/contract';
 
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
-export const IDENTITY_HEADERS = ['Authorization', 'Cookie', 'X-Reactor-Token'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const under = (path: string, prefix: string) => prefix !== '' && (path === prefix || path.startsWith(`${prefix}/`));
+// Case-insensitive, as Strapi's router matches paths.
+const under = (path: string, prefix: string) => {
+  const lower = path.toLowerCase();
+  const base = prefix.toLowerCase();
+  return base !== '' && (lower === base || lower.startsWith(`${base}/`));
+};
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   let prefixes: string[] | null = null;

@@ -13,6 +13,8 @@ export const SETTING_UID = 'plugin::reactions.reaction-setting';
 /** Reactor tokens travel in this header (or the cookie) in both directions. */
 export const TOKEN_HEADER = 'X-Reactor-Token';
 export const TOKEN_COOKIE = 'reactor_token';
+/** The request headers that identify a reader: responses that depend on who calls vary on them. */
+export const IDENTITY_HEADERS = ['Authorization', 'Cookie', TOKEN_HEADER];
 
 /**
  * Why a request got 401, in `error.details.reason`. Clients forget a stored reactor token only on

@@ -7,6 +7,7 @@ import type { Core } from '@strapi/strapi';
 import { REACTION_UID } from '../../shared/contract';
 import { registerDocumentLifecycle } from './document-lifecycle';
 import { followUsersPermissionsBootstrap } from './permissions';
+import { registerReaderHeaders } from './reader-headers';
 import { registerPublishedOnlyReads } from './drafts';
 import { registerTallyEmbedding } from './embed-tallies';
 import { registerGraphql } from './graphql';
@@ -38,5 +39,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerDocumentLifecycle(strapi);
   registerPublicAccess(strapi);
   followUsersPermissionsBootstrap(strapi);
+  registerReaderHeaders(strapi);
   if (strapi.plugin('graphql')) registerGraphql(strapi);
 };

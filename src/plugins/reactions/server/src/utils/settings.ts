@@ -74,5 +74,6 @@ export const getTargets = (strapi: Core.Strapi): Target[] => {
 
 export const findTarget = (strapi: Core.Strapi, uid: string): Target | undefined => getTargets(strapi).find((t) => t.uid === uid);
 
+/** Case-insensitive, as Strapi's router matches the rest of the path. */
 export const findTargetByPluralName = (strapi: Core.Strapi, pluralName: string): Target | undefined =>
-  getTargets(strapi).find((t) => t.pluralName === pluralName);
+  getTargets(strapi).find((t) => t.pluralName === String(pluralName).toLowerCase());
