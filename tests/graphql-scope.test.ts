@@ -13,7 +13,12 @@ import { startTestApp, type TestApp } from './helpers/strapi';
 const aliased = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
 const HOST_QUERY = aliased(30, 'i18NLocales { code }');
 
-const scoped = (strapi: Core.Strapi) => strapi.config.set('plugin::reactions.graphqlGuardWholeSchema', false);
+// A host as create-strapi-app makes it: the plugin's defaults, and no GraphQL error formatter of its own.
+const scoped = (strapi: Core.Strapi) => {
+  strapi.config.set('plugin::reactions.graphqlGuardWholeSchema', false);
+  const { formatError: _ours, ...apollo } = strapi.config.get('plugin::graphql.apolloServer') as Record<string, unknown>;
+  strapi.config.set('plugin::graphql.apolloServer', apollo);
+};
 
 const grantLocaleList = async (strapi: Core.Strapi) => {
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
@@ -52,6 +57,13 @@ describe('scoped guards (the default in a host)', () => {
     const res = await gql(app.url, `mutation { ${reacts} }`);
     expect(res.status).toBe(400);
     expect(res.body.errors[0].extensions).toMatchObject({ details: { max: 10, received: 11 } });
+  });
+
+  it('gives the plugin\'s errors the HTTP status REST would answer with', async () => {
+    const missing = await gql(app.url, 'mutation { react(documentId: "nosuchdocumentatall00000", kind: like) { total } }');
+    expect(missing.body.errors[0].extensions.error).toMatchObject({ status: 404, name: 'NotFoundError' });
+    const forged = await gql(app.url, `{ reactionTallies(documentIds: ["${published}"]) { total } }`, {}, { token: 'forged.token' });
+    expect(forged.body.errors[0].extensions.error).toMatchObject({ status: 401, name: 'UnauthorizedError' });
   });
 
   it('keeps drafts of a target private', async () => {

@@ -4,10 +4,12 @@
  * bar moves the anonymous reactions to the account and forgets the token. The reader is then
  * counted once per story, and every number the bar shows equals what the API says.
  */
+import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, waitForExpression } from './helpers/browser';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startServerProcess, type ServerProcess } from './helpers/server-process';
+import { TEST_ENV } from './helpers/strapi';
 
 type Tally = { documentId: string; total: number; counts: Record<string, number>; mine: string | null };
 type BarState = { counts: Record<string, number>; pressed: string[]; total: number; busy: boolean; status: string };
@@ -126,4 +128,45 @@ it('claims the anonymous reader\'s reactions when authToken is set, then forgets
   await waitForExpression(page, `${BAR_IDLE} && (${BAR_STATE}).pressed.join() === 'love'`);
   expect(requests.filter((line) => line === 'POST /api/reactions/claim')).toHaveLength(1);
   expect(problems).toEqual([]);
+});
+
+it('keeps the stored token and the reader\'s reaction when an expired sign-in comes beside it', async () => {
+  const [story] = articleIds;
+  const expiredContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await expiredContext.newPage();
+    const unauthorized: Array<{ path: string; reason: unknown }> = [];
+    page.on('response', async (response) => {
+      if (response.status() !== 401) return;
+      const body = (await response.json().catch(() => null)) as { error?: { details?: { reason?: unknown } } } | null;
+      unauthorized.push({ path: new URL(response.url()).pathname, reason: body?.error?.details?.reason });
+    });
+    await page.goto(`${server.url}/index.html?article=${story}`);
+    await waitForExpression(page, BAR_IDLE);
+    await page.locator('reaction-bar button[data-kind="wow"]').click();
+    await waitForExpression(page, `${BAR_IDLE} && localStorage.getItem(${JSON.stringify(tokenKey())}) !== null && (${BAR_STATE}).pressed.join() === 'wow'`);
+    const token = await page.evaluate<string>(`localStorage.getItem(${JSON.stringify(tokenKey())})`);
+    // Only the stored token identifies the reader from here on.
+    await expiredContext.clearCookies();
+
+    // A sign-in that has expired: the claim and the reader's own reads are refused with jwt-invalid.
+    const expired = jwt.sign({ id: 1 }, TEST_ENV.JWT_SECRET, { expiresIn: -60 });
+    const refusedClaim = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/reactions/claim');
+    const refusedMine = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/reactions/mine' && response.status() === 401);
+    await page.evaluate(`document.querySelector('reaction-bar').authToken = ${JSON.stringify(expired)}`);
+    await Promise.all([refusedClaim, refusedMine]);
+    await waitForExpression(page, BAR_IDLE);
+    expect(unauthorized.length).toBeGreaterThanOrEqual(2);
+    expect(unauthorized.every(({ reason }) => reason === 'jwt-invalid')).toBe(true);
+    expect(await page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(tokenKey())})`)).toBe(token);
+    expect((await tallyFor(story, { 'X-Reactor-Token': token })).mine).toBe('wow');
+
+    // Signed out again: the bar is still this reader's, their reaction pressed.
+    await page.evaluate(`document.querySelector('reaction-bar').authToken = null`);
+    await waitForExpression(page, `${BAR_IDLE} && (${BAR_STATE}).pressed.join() === 'wow'`);
+    const state = await page.evaluate<BarState>(BAR_STATE);
+    expect(state.counts).toEqual((await tallyFor(story)).counts);
+  } finally {
+    await expiredContext.close();
+  }
 });

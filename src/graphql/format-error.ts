@@ -6,20 +6,10 @@
 import { errors as strapiErrors } from '@strapi/utils';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { STATUS_BY_ERROR_NAME } from '../plugins/reactions/shared/contract';
 import { asClientError } from '../utils/client-errors';
 
-const STATUS_BY_NAME: Record<string, number> = {
-  ValidationError: 400,
-  YupValidationError: 400,
-  PaginationError: 400,
-  UnauthorizedError: 401,
-  ForbiddenError: 403,
-  PolicyError: 403,
-  NotFoundError: 404,
-  PayloadTooLargeError: 413,
-  RateLimitError: 429,
-  NotImplementedError: 501,
-};
+const STATUS_BY_NAME: Record<string, number> = { ...STATUS_BY_ERROR_NAME, NotImplementedError: 501 };
 
 const CLIENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST']);
 

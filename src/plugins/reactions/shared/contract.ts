@@ -132,3 +132,16 @@ export type ForgetResult = { removed: number };
 
 /** `POST /api/reactions/claim`: reactions moved to the account, and anonymous ones dropped where the account had reacted too. */
 export type ClaimResult = { moved: number; dropped: number };
+
+/** The HTTP status of each Strapi error name, as REST answers it and GraphQL's `extensions.error.status` repeats it. */
+export const STATUS_BY_ERROR_NAME: Record<string, number> = {
+  ValidationError: 400,
+  YupValidationError: 400,
+  PaginationError: 400,
+  UnauthorizedError: 401,
+  ForbiddenError: 403,
+  PolicyError: 403,
+  NotFoundError: 404,
+  PayloadTooLargeError: 413,
+  RateLimitError: 429,
+};

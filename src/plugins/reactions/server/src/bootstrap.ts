@@ -5,6 +5,7 @@ import { registerUserDeletion } from './user-deletion';
 import { getService } from './utils/services';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'readers').loadSecrets();
   getService(strapi, 'events').registerWebhookEvents();
   await getService(strapi, 'limits').init();
   await getService(strapi, 'changes').start();

@@ -16,13 +16,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { IDENTITY_HEADERS, TOKEN_COOKIE, TOKEN_HEADER } from '../../shared/contract';
-import { getTargets } from './utils/settings';
+import { createPluginPathMatcher } from './utils/plugin-paths';
 
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const EXPOSED = [TOKEN_HEADER, 'Retry-After'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-const trimSlashes = (value: string) => value.replace(/\/+$/, '');
 
 /** Adds names to a comma-separated header unless present (any case). */
 const mergeList = (ctx: Context, header: string, names: string[]) => {
@@ -36,25 +34,7 @@ const isIdentified = (ctx: Context) =>
   Boolean(ctx.get('authorization') || ctx.get(TOKEN_HEADER) || ctx.cookies.get(TOKEN_COOKIE, { signed: false }));
 
 export const createReaderHeaders = (strapi: Core.Strapi) => {
-  let matcher: RegExp | null = null;
-  // Built on first use: targets and the GraphQL endpoint are known by then.
-  const covers = (path: string): boolean => {
-    if (!matcher) {
-      const rest = trimSlashes(String(strapi.config.get('api.rest.prefix', '/api')));
-      const graphql = trimSlashes(String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
-      const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const plurals = getTargets(strapi).map((target) => escape(target.pluralName));
-      const restPaths = [
-        'reaction-[a-z]+',
-        'reactions/[a-z.]+',
-        ...(plurals.length > 0 ? [`(?:${plurals.join('|')})(?:/[^/]+(?:/reactions)?)?`] : []),
-      ];
-      const alternatives = [`${escape(rest)}/(?:${restPaths.join('|')})`];
-      if (strapi.plugin('graphql') && graphql) alternatives.push(escape(graphql));
-      matcher = new RegExp(`^(?:${alternatives.join('|')})/?$`, 'i');
-    }
-    return matcher.test(path);
-  };
+  const covers = createPluginPathMatcher(strapi);
 
   return async (ctx: Context, next: Next) => {
     await next();

@@ -8,6 +8,7 @@ import { REACTION_UID } from '../../shared/contract';
 import { registerDocumentLifecycle } from './document-lifecycle';
 import { followUsersPermissionsBootstrap } from './permissions';
 import { registerReaderHeaders } from './reader-headers';
+import { registerUnauthorizedReason } from './unauthorized-reason';
 import { registerPublishedOnlyReads } from './drafts';
 import { registerTallyEmbedding } from './embed-tallies';
 import { registerGraphql } from './graphql';
@@ -40,5 +41,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerPublicAccess(strapi);
   followUsersPermissionsBootstrap(strapi);
   registerReaderHeaders(strapi);
+  registerUnauthorizedReason(strapi);
   if (strapi.plugin('graphql')) registerGraphql(strapi);
 };

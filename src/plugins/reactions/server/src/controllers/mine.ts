@@ -5,9 +5,7 @@
  * the caller's own and private to them.
  */
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
 import { getService } from '../utils/services';
 import { parsePagination } from '../utils/pagination';
 import { parseDocumentIds } from '../utils/validation';
@@ -38,13 +36,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Needs the account (JWT: else 401) and the anonymous reader's token (else 400). */
     claim: keepUnauthorizedReason(async (ctx: Context) => {
       privateResponse(ctx);
-      const signedIn = readers().owner(ctx);
-      if (signedIn?.type !== 'user') throw new errors.UnauthorizedError('Sign in to claim reactions: send Authorization: Bearer <jwt>');
-      const anonymous = readers().presentedAnonymous(ctx);
-      if (!anonymous) {
-        throw new errors.ValidationError(`Send the anonymous reader's token to claim (the ${TOKEN_HEADER} header or the ${TOKEN_COOKIE} cookie)`);
-      }
-      const user = await readers().forOwnWrite(ctx);
+      const { user, anonymous } = await readers().claimant(ctx);
       const result = await ownership().claim(user, anonymous);
       readers().forgetTokenCookie(ctx, anonymous.token);
       ctx.body = { data: result };

@@ -108,8 +108,9 @@ export const ownReactionPaths = (settings: Settings, kinds: string[]): Json => {
             noToken: [400, 'ValidationError', "Send the anonymous reader's token to claim (the X-Reactor-Token header or the reactor_token cookie)"],
           }),
           '401': error('No JWT (or one this server did not sign, or whose user no longer exists), or a reactor token this server did not sign.', {
-            noJwt: [401, 'UnauthorizedError', 'Sign in to claim reactions: send Authorization: Bearer <jwt>'],
-            badToken: [401, 'UnauthorizedError', 'Invalid reactor token: it was not issued by this server'],
+            noJwt: [401, 'UnauthorizedError', 'Sign in to claim reactions: send Authorization: Bearer <jwt>', { reason: 'identity-missing' }],
+            badJwt: [401, 'UnauthorizedError', 'Missing or invalid credentials', { reason: 'jwt-invalid' }],
+            badToken: [401, 'UnauthorizedError', 'Invalid reactor token: it was not issued by this server', { reason: 'reactor-token-invalid' }],
           }),
           '429': ref('TooManyRequests', 'responses'),
         },

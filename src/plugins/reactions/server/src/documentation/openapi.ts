@@ -365,10 +365,14 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
             received: settings.maxBatchIds + 1,
           }),
         }),
-        Unauthorized: errorResponse('The reactor token was not signed by this server, or anonymous writes are switched off and no JWT was sent.', {
-          badToken: errorExample(401, 'UnauthorizedError', 'Invalid reactor token: it was not issued by this server'),
-          anonymousOff: errorExample(401, 'UnauthorizedError', 'Sign in to react: anonymous reactions are switched off'),
-        }),
+        Unauthorized: errorResponse(
+          'error.details.reason says why: reactor-token-invalid (the reactor token was not signed by this server: forget it), jwt-invalid (the JWT or Authorization header was refused: keep the reactor token), anonymous-off (anonymous writes are switched off and no JWT was sent) or identity-missing.',
+          {
+            badToken: errorExample(401, 'UnauthorizedError', 'Invalid reactor token: it was not issued by this server', { reason: 'reactor-token-invalid' }),
+            badJwt: errorExample(401, 'UnauthorizedError', 'Missing or invalid credentials', { reason: 'jwt-invalid' }),
+            anonymousOff: errorExample(401, 'UnauthorizedError', 'Sign in to react: anonymous reactions are switched off', { reason: 'anonymous-off' }),
+          }
+        ),
         NotFound: errorResponse('No published document with this documentId (unknown, draft-only or deleted).', {
           notFound: errorExample(404, 'NotFoundError', 'No published document with this documentId'),
         }),

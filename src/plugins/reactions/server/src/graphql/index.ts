@@ -10,6 +10,7 @@ import { COUNTER_UID, PLUGIN_ID, REACTION_UID, SETTING_UID, type Tally } from '.
 import { getKinds, getTargets } from '../utils/settings';
 import { loadTally, type ResolverContext } from './context';
 import { GRAPHQL_LIMITS, costValidationRules, reactionLimitsPlugin } from './operation-guard';
+import { errorStatusPlugin } from './error-status';
 import { publishedOnlyPlugin } from './published-only';
 import { createGuardScope, graphqlRuntime } from './scope';
 import { buildMutations } from './mutations';
@@ -79,7 +80,7 @@ const addApolloGuards = (strapi: Core.Strapi) => {
     ...apollo,
     ...(scope.wholeSchema ? { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens, ...apollo.parseOptions } } : {}),
     validationRules: [...(apollo.validationRules ?? []), ...costValidationRules(scope)],
-    plugins: [...(apollo.plugins ?? []), reactionLimitsPlugin(scope), publishedOnlyPlugin(scope)],
+    plugins: [...(apollo.plugins ?? []), reactionLimitsPlugin(scope), publishedOnlyPlugin(scope), errorStatusPlugin],
   });
 };
 

@@ -5,8 +5,6 @@
  * and `Pagination` type (page-based only here).
  */
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
-import { TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
 import { getService } from '../utils/services';
 import { parsePagination } from '../utils/pagination';
 import { checkedIds } from '../utils/validation';
@@ -56,14 +54,7 @@ export const buildOwnReactionMutations = (strapi: Core.Strapi) => {
       return getService(strapi, 'ownership').forget(reader);
     },
     async claimReactions(_parent: unknown, _args: unknown, { koaContext }: ResolverContext) {
-      if (readers().owner(koaContext)?.type !== 'user') {
-        throw new errors.UnauthorizedError('Sign in to claim reactions: send Authorization: Bearer <jwt>');
-      }
-      const anonymous = readers().presentedAnonymous(koaContext);
-      if (!anonymous) {
-        throw new errors.ValidationError(`Send the anonymous reader's token to claim (the ${TOKEN_HEADER} header or the ${TOKEN_COOKIE} cookie)`);
-      }
-      const user = await readers().forOwnWrite(koaContext);
+      const { user, anonymous } = await readers().claimant(koaContext);
       const result = await getService(strapi, 'ownership').claim(user, anonymous);
       readers().forgetTokenCookie(koaContext, anonymous.token);
       return result;

@@ -27,6 +27,9 @@ export const PLUGIN_TYPES = [
   'ReactionsClaimed',
 ];
 
+/** The plugin's root fields (queries and mutations). */
+export const PLUGIN_ROOT_FIELDS = new Set(['reactionTallies', 'reactionKinds', 'reactionTrends', 'myReactions', 'react', 'unreact', 'forgetMyReactions', 'claimReactions']);
+
 /** The plugin's mutations: each is a write by the request's one reader. */
 export const PLUGIN_MUTATIONS = new Set(['react', 'unreact', 'forgetMyReactions', 'claimReactions']);
 

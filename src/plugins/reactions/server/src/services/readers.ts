@@ -6,7 +6,7 @@ import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
+import { TOKEN_COOKIE, TOKEN_HEADER, UNAUTHORIZED_REASONS, type UnauthorizedReason } from '../../../shared/contract';
 import { getService } from '../utils/services';
 import { getSettings, isApiTokenCaller } from '../utils/settings';
 
@@ -21,29 +21,40 @@ export type Reader = {
   isNew: boolean;
 };
 
+/** A 401 that says why (API.md, "Reader trust"): clients forget a stored token only on `reactor-token-invalid`. */
+const unauthorized = (message: string, reason: UnauthorizedReason) => new errors.UnauthorizedError(message, { reason });
+
+const badAuthorization = () => unauthorized('Invalid Authorization header: send "Bearer <jwt>"', UNAUTHORIZED_REASONS.jwtInvalid);
+const foreignToken = () => unauthorized('Invalid reactor token: it was not issued by this server', UNAUTHORIZED_REASONS.tokenInvalid);
+
+/** Where the derived secret is kept, so that adding or reordering APP_KEYS never re-keys readers. */
+const SECRET_STORE_KEY = 'reactor-token-secret';
+
 const TOKEN_PATTERN = /^([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{32})$/;
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+const deriveSecret = (material: string): Buffer => crypto.createHash('sha256').update(`reactor-token-secret:${material}`).digest();
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let secrets: Buffer[] | null = null;
 
   /**
    * REACTOR_TOKEN_SECRET may list several secrets (comma-separated) for rotation: the first signs
-   * new tokens, every one verifies. Empty: one key derived from APP_KEYS, so a fresh clone needs
-   * no extra secret.
+   * new tokens, every one verifies. Without it, one secret derived from APP_KEYS the first time the
+   * plugin starts and kept in the plugin store (`loadSecrets`): a fresh clone needs no extra secret,
+   * and later changes to APP_KEYS leave every reader's key as it was.
    */
   const getSecrets = (): Buffer[] => {
-    if (secrets) return secrets;
-    const configured = getSettings(strapi)
-      .tokenSecret.split(',')
-      .map((value) => value.trim())
-      .filter(Boolean);
-    const appKeys = (strapi.config.get('server.app.keys') as string[] | undefined) ?? [];
-    const materials = configured.length > 0 ? configured : appKeys.length > 0 ? [appKeys.join(',')] : [];
-    if (materials.length === 0) throw new Error('Set REACTOR_TOKEN_SECRET or APP_KEYS to sign reactor tokens');
-    secrets = materials.map((material) => crypto.createHash('sha256').update(`reactor-token-secret:${material}`).digest());
+    if (!secrets) throw new Error('Reactor token secrets are not loaded yet: the reactions plugin has not bootstrapped');
     return secrets;
   };
+
+  const configuredSecrets = (): Buffer[] =>
+    getSettings(strapi)
+      .tokenSecret.split(',')
+      .map((value) => value.trim())
+      .filter(Boolean)
+      .map(deriveSecret);
 
   const hmac = (secret: Buffer, purpose: string, value: string): Buffer =>
     crypto.createHmac('sha256', secret).update(`${purpose}:${value}`).digest();
@@ -97,6 +108,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const service = {
     /**
+     * Loads the signing secrets once, at bootstrap. Without REACTOR_TOKEN_SECRET the secret is the
+     * one stored at the first start (derived then from APP_KEYS, exactly as earlier versions
+     * derived it on every start, so their readers keep their keys).
+     */
+    async loadSecrets(): Promise<void> {
+      const configured = configuredSecrets();
+      if (configured.length > 0) {
+        secrets = configured;
+        return;
+      }
+      const store = strapi.store({ type: 'plugin', name: 'reactions' });
+      const stored = (await store.get({ key: SECRET_STORE_KEY })) as string | null;
+      if (typeof stored === 'string' && stored.length > 0) {
+        secrets = [Buffer.from(stored, 'base64')];
+        return;
+      }
+      const appKeys = (strapi.config.get('server.app.keys') as string[] | undefined) ?? [];
+      if (appKeys.length === 0) throw new Error('Set REACTOR_TOKEN_SECRET or APP_KEYS to sign reactor tokens');
+      const derived = deriveSecret(appKeys.join(','));
+      // Instances starting together derive the same value from the same keys: either write wins.
+      await store.set({ key: SECRET_STORE_KEY, value: derived.toString('base64') });
+      secrets = [derived];
+    },
+
+    /**
      * Identifies the caller. With `issue`, an anonymous caller without a token gets a fresh one
      * (see `deliverToken`); without it, an unidentified caller is `null`.
      * Throws 401 for a token this server did not sign, and for writes when anonymous reactions are off.
@@ -109,10 +145,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // users-permissions ignores an Authorization header it cannot parse; a reader who meant to
       // sign in must not silently become anonymous.
       if (ctx.get('authorization') && !isApiTokenCaller(ctx.state)) {
-        throw new errors.UnauthorizedError('Invalid Authorization header: send "Bearer <jwt>"');
+        throw badAuthorization();
       }
       if (!getSettings(strapi).anonymous) {
-        if (issue) throw new errors.UnauthorizedError('Sign in to react: anonymous reactions are switched off');
+        if (issue) throw unauthorized('Sign in to react: anonymous reactions are switched off', UNAUTHORIZED_REASONS.anonymousOff);
         return null;
       }
       const presented = presentedToken(ctx);
@@ -121,7 +157,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!verified) {
           // Drop a bad cookie so the browser's next request starts afresh instead of failing forever.
           if (presented.fromCookie) ctx.cookies.set(TOKEN_COOKIE, '', { ...cookieOptions(ctx), maxAge: 0 });
-          throw new errors.UnauthorizedError('Invalid reactor token: it was not issued by this server');
+          throw foreignToken();
         }
         return { key: readerKey(verified.secret, `anon:${verified.tokenId}`), type: 'anonymous', userId: null, issuedToken: null, isNew: false };
       }
@@ -192,7 +228,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const presented = presentedToken(ctx);
       if (!presented) return null;
       const verified = verifyToken(presented.token);
-      if (!verified) throw new errors.UnauthorizedError('Invalid reactor token: it was not issued by this server');
+      if (!verified) throw foreignToken();
       return {
         key: readerKey(verified.secret, `anon:${verified.tokenId}`),
         type: 'anonymous',
@@ -212,9 +248,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     owner(ctx: Context): Reader | null {
       const user = ctx.state?.user as { id?: number } | undefined;
       if (user?.id) return { key: userKey(user.id), type: 'user', userId: user.id, issuedToken: null, isNew: false };
-      if (ctx.get('authorization') && !isApiTokenCaller(ctx.state)) {
-        throw new errors.UnauthorizedError('Invalid Authorization header: send "Bearer <jwt>"');
-      }
+      if (ctx.get('authorization') && !isApiTokenCaller(ctx.state)) throw badAuthorization();
       const anonymous = service.presentedAnonymous(ctx);
       return anonymous && { key: anonymous.key, type: 'anonymous', userId: null, issuedToken: null, isNew: false };
     },
@@ -227,10 +261,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async forOwnWrite(ctx: Context): Promise<Reader> {
       const limits = getService(strapi, 'limits');
       const reader = writersByRequest.get(ctx) ?? service.owner(ctx);
-      if (!reader) throw new errors.UnauthorizedError('Send your reactor token or sign in: there is no reader to act for');
+      if (!reader) throw unauthorized('Send your reactor token or sign in: there is no reader to act for', UNAUTHORIZED_REASONS.identityMissing);
       await limits.consume(ctx, reader);
       writersByRequest.set(ctx, { ...reader, isNew: false });
       return reader;
+    },
+
+    /**
+     * A claim's two readers: the signed-in account (else 401) and the anonymous reader whose token
+     * the request carries (else 400). Shared by REST and GraphQL.
+     */
+    async claimant(ctx: Context): Promise<{ user: Reader; anonymous: Reader & { token: string } }> {
+      const signedIn = service.owner(ctx);
+      if (signedIn?.type !== 'user') {
+        throw unauthorized('Sign in to claim reactions: send Authorization: Bearer <jwt>', UNAUTHORIZED_REASONS.identityMissing);
+      }
+      const anonymous = service.presentedAnonymous(ctx);
+      if (!anonymous) {
+        throw new errors.ValidationError(`Send the anonymous reader's token to claim (the ${TOKEN_HEADER} header or the ${TOKEN_COOKIE} cookie)`);
+      }
+      const user = await service.forOwnWrite(ctx);
+      return { user, anonymous };
     },
 
     /** After a claim the account owns the token's reactions: the browser's cookie for it is dropped. */
