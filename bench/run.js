@@ -130,11 +130,11 @@ const seed = async (env) => {
               published_at: now,
             });
           }
-          await trx('reactions').insert(rows);
+          await trx('reader_reactions').insert(rows);
         }
         for (const kind of KINDS) {
           if (counters[kind] === 0) continue;
-          await trx('reaction_counters').insert({ target_type: 'api::article.article', target_document_id: documentId, kind, count: counters[kind] });
+          await trx('reader_reaction_counters').insert({ target_type: 'api::article.article', target_document_id: documentId, kind, count: counters[kind] });
         }
       });
       inserted += count;

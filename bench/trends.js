@@ -93,7 +93,7 @@ const main = async () => {
             published_at: at,
           });
         }
-        await knex('reactions').insert(rows);
+        await knex('reader_reactions').insert(rows);
       }
       seeded += count;
     };

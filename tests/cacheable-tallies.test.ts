@@ -191,7 +191,7 @@ describe('the in-process tally cache', () => {
     // Moderation (an editor deleting the reaction in the Content Manager) invalidates too.
     const other = await newAnonymousReader(url, id, 'angry');
     expect((await getTally(url, id)).body.data.total).toBe(1);
-    const ids = await app.strapi.db.connection('reactions').select('id').where('target_document_id', id);
+    const ids = await app.strapi.db.connection('reader_reactions').select('id').where('target_document_id', id);
     await app.strapi.plugin('reactions').service('rules').removeByIds(ids.map((row: { id: number }) => row.id));
     expect((await getTally(url, id)).body.data.total).toBe(0);
     expect(other.token).toBeTruthy();

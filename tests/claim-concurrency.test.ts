@@ -27,7 +27,7 @@ const claim = (auth: Auth) => withAuth(request(url).post('/api/reactions/claim')
 const readerKeys = () => app.strapi.plugin('reactions').service('readers') as { userReaderKey: (id: number) => string };
 
 const rowsOf = async (documentIds: string[]) =>
-  (await app.strapi.db.connection('reactions').select('target_document_id', 'reader_key').whereIn('target_document_id', documentIds)) as Array<{
+  (await app.strapi.db.connection('reader_reactions').select('target_document_id', 'reader_key').whereIn('target_document_id', documentIds)) as Array<{
     target_document_id: string;
     reader_key: string;
   }>;

@@ -117,7 +117,7 @@ describe('the admin route PUT /reactions/settings/:uid/:documentId', () => {
     }
     expect(events.length).toBe(before);
     expect((await getTally(url, id)).body.data).toMatchObject({ total: 1, counts: { love: 1 } });
-    expect(await app.strapi.db.connection('reactions').where('target_document_id', id)).toHaveLength(1);
+    expect(await app.strapi.db.connection('reader_reactions').where('target_document_id', id)).toHaveLength(1);
 
     const reopened = await saveSetting('editor', id, { closed: false, kinds: KINDS });
     expect(reopened.status).toBe(200);
@@ -316,7 +316,7 @@ describe('the reaction bar', () => {
     expect(view).toEqual({ visible: KINDS, disabled: KINDS, closedNote: true, closedAttribute: true, total: 1 });
     await page.locator('reaction-bar button[data-kind="like"]').click({ force: true });
     expect((await getTally(url, closed)).body.data.total).toBe(1);
-    expect(await app.strapi.db.connection('reactions').where('target_document_id', closed)).toHaveLength(1);
+    expect(await app.strapi.db.connection('reader_reactions').where('target_document_id', closed)).toHaveLength(1);
     await page.close();
 
     const second = await openBar(restricted);

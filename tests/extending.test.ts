@@ -75,8 +75,8 @@ describe('a second reaction target from config: Video', () => {
     const video = await createVideo(app, { title: 'Clip to delete' });
     await putReaction(app.url, video, 'like', {}, 'videos');
     await app.strapi.documents('api::video.video').delete({ documentId: video });
-    expect(await app.strapi.db.connection('reactions').where('target_document_id', video)).toHaveLength(0);
-    expect(await app.strapi.db.connection('reaction_counters').where('target_document_id', video)).toHaveLength(0);
+    expect(await app.strapi.db.connection('reader_reactions').where('target_document_id', video)).toHaveLength(0);
+    expect(await app.strapi.db.connection('reader_reaction_counters').where('target_document_id', video)).toHaveLength(0);
   });
 });
 
@@ -128,7 +128,7 @@ describe('kinds are one edit in config', () => {
       expect(counts.body.data.reactionTallies[0]).toEqual({ total: 4, counts: { insightful: 1, like: 2, wow: 1 } });
 
       // Retired reactions stay stored, untouched.
-      const stored = await app.strapi.db.connection('reactions').where({ target_document_id: id, kind: 'angry' });
+      const stored = await app.strapi.db.connection('reader_reactions').where({ target_document_id: id, kind: 'angry' });
       expect(stored).toHaveLength(2);
     } finally {
       await app.stop({ keepDatabase: true });

@@ -60,12 +60,12 @@ describe('one reaction per reader, enforced by the database', () => {
   it('refuses a second row with the same reader key, also after a restart', async () => {
     const id = await createArticle(app.strapi);
     await newAnonymousReader(app.url, id, 'like');
-    const [row] = await app.strapi.db.connection('reactions').select('reader_key').where('target_document_id', id);
+    const [row] = await app.strapi.db.connection('reader_reactions').select('reader_key').where('target_document_id', id);
     // Resolves to the database's refusal; the native driver's errors may come from another realm
     // under jest, so the message is compared rather than the class.
     const insertDuplicate = (strapi: TestApp['strapi']) =>
       strapi.db
-        .connection('reactions')
+        .connection('reader_reactions')
         .insert(duplicateReaction(id, row.reader_key))
         .then(
           () => 'inserted',
@@ -73,15 +73,15 @@ describe('one reaction per reader, enforced by the database', () => {
         );
 
     expect(await insertDuplicate(app.strapi)).toMatch(/unique|duplicate/i);
-    expect(await app.strapi.db.connection('reactions').where('reader_key', row.reader_key)).toHaveLength(1);
+    expect(await app.strapi.db.connection('reader_reactions').where('reader_key', row.reader_key)).toHaveLength(1);
 
     await app.stop({ keepDatabase: true });
     app = await bootStrapi(app.database);
     expect(await insertDuplicate(app.strapi)).toMatch(/unique|duplicate/i);
     // The same reader on another article is fine: the key is per document.
     const other = await createArticle(app.strapi);
-    await app.strapi.db.connection('reactions').insert(duplicateReaction(other, row.reader_key));
-    expect(await app.strapi.db.connection('reactions').where('reader_key', row.reader_key)).toHaveLength(2);
+    await app.strapi.db.connection('reader_reactions').insert(duplicateReaction(other, row.reader_key));
+    expect(await app.strapi.db.connection('reader_reactions').where('reader_key', row.reader_key)).toHaveLength(2);
   });
 });
 
@@ -108,7 +108,7 @@ describe('sample content', () => {
     const count = async () => ({
       articles: await app.strapi.db.query('api::article.article').count({ where: { publishedAt: { $notNull: true } } }),
       videos: await app.strapi.db.query('api::video.video').count({}),
-      reactions: Number((await app.strapi.db.connection('reactions').count({ n: '*' }))[0].n),
+      reactions: Number((await app.strapi.db.connection('reader_reactions').count({ n: '*' }))[0].n),
     });
     const first = await count();
     const second = await seedSampleContent(app.strapi);

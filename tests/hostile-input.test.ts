@@ -28,8 +28,8 @@ afterAll(async () => {
 const HOSTILE_STRINGS = [
   "' OR 1=1 --",
   '"; DROP TABLE reactions; --',
-  '1; DELETE FROM reaction_counters',
-  "') UNION SELECT reader_key FROM reactions --",
+  '1; DELETE FROM reader_reaction_counters',
+  "') UNION SELECT reader_key FROM reader_reactions --",
   '<script>alert(1)</script>',
   '{{7*7}}',
   '${process.exit()}',
@@ -269,8 +269,8 @@ beforeAll(() => {
 });
 
 const snapshot = async () => ({
-  reactions: await app.strapi.db.connection('reactions').select('kind', 'reader_key', 'target_document_id').orderBy('id'),
-  counters: await app.strapi.db.connection('reaction_counters').select('kind', 'count', 'target_document_id').orderBy('id'),
+  reactions: await app.strapi.db.connection('reader_reactions').select('kind', 'reader_key', 'target_document_id').orderBy('id'),
+  counters: await app.strapi.db.connection('reader_reaction_counters').select('kind', 'count', 'target_document_id').orderBy('id'),
   articles: await app.strapi.db.connection('articles').select('id', 'title', 'published_at').orderBy('id'),
 });
 

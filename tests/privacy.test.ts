@@ -18,7 +18,7 @@ beforeAll(async () => {
   const token = anonymous.headers['x-reactor-token'] as string;
   const { jwt, user } = await registerUser(app.url, 'privacyreader');
   await putReaction(app.url, articleId, 'sad', { jwt });
-  const rows = await app.strapi.db.connection('reactions').select('reader_key', 'document_id');
+  const rows = await app.strapi.db.connection('reader_reactions').select('reader_key', 'document_id');
   secrets = [
     token,
     token.split('.')[0],
@@ -95,7 +95,7 @@ it('webhook and event payloads carry no reader identity', async () => {
   try {
     const res = await putReaction(app.url, articleId, 'wow');
     secrets.push(res.headers['x-reactor-token'] as string);
-    const rows = await app.strapi.db.connection('reactions').select('reader_key');
+    const rows = await app.strapi.db.connection('reader_reactions').select('reader_key');
     secrets.push(...rows.map((row: { reader_key: string }) => row.reader_key));
   } finally {
     app.strapi.eventHub.removeListener('reaction.created', listener);

@@ -382,7 +382,7 @@ describe('concurrency', () => {
     await deletion;
     expect(responses.every((res) => [200, 201, 404].includes(res.status))).toBe(true);
     expect(await storedRows(app.strapi, id)).toHaveLength(0);
-    expect(await app.strapi.db.connection('reaction_counters').where('target_document_id', id)).toHaveLength(0);
+    expect(await app.strapi.db.connection('reader_reaction_counters').where('target_document_id', id)).toHaveLength(0);
   });
 
   it('readers switching between two kinds in opposite directions at once never deadlock, and counts stay exact', async () => {
@@ -427,11 +427,11 @@ describe('stored links', () => {
     expect((await putReaction(url, story.documentId, 'wow', { jwt })).status).toBe(201);
     const anonymous = await putReaction(url, story.documentId, 'sad');
     expect(anonymous.status).toBe(201);
-    const stored = await db('reactions').select('id', 'reader_type').where('target_document_id', story.documentId);
+    const stored = await db('reader_reactions').select('id', 'reader_type').where('target_document_id', story.documentId);
     expect(stored).toHaveLength(2);
     const french = rows.filter((row: { locale: string }) => row.locale === 'fr').map((row: { id: number }) => Number(row.id)).sort();
     for (const reaction of stored) {
-      const linked = (await db('reactions_article_lnk').select('article_id').where('reaction_id', reaction.id)).map((row: { article_id: number }) => Number(row.article_id));
+      const linked = (await db('reader_reactions_article_lnk').select('article_id').where('reaction_id', reaction.id)).map((row: { article_id: number }) => Number(row.article_id));
       expect(linked.sort()).toEqual(french);
       const users = (await db('reactions_user_lnk').select('user_id').where('reaction_id', reaction.id)).map((row: { user_id: number }) => Number(row.user_id));
       expect(users).toEqual(reaction.reader_type === 'user' ? [user.id] : []);

@@ -430,7 +430,7 @@ describe('deleting a user', () => {
     expect(tallyA.counts.love).toBe(1);
     expect((await expectExact(b)).total).toBe(0);
     const key = app.strapi.plugin('reactions').service('readers').userReaderKey(user.user.id);
-    expect(await app.strapi.db.connection('reactions').where('reader_key', key).select('id')).toEqual([]);
+    expect(await app.strapi.db.connection('reader_reactions').where('reader_key', key).select('id')).toEqual([]);
     expect((await mine(other)).body.data).toHaveLength(1);
   });
 
@@ -450,7 +450,7 @@ describe('deleting a user', () => {
     const tally = await expectExact(id);
     expect(tally.counts.funny).toBe(1);
     const key = app.strapi.plugin('reactions').service('readers').userReaderKey(user.user.id);
-    expect(await app.strapi.db.connection('reactions').where('reader_key', key).select('id')).toEqual([]);
+    expect(await app.strapi.db.connection('reader_reactions').where('reader_key', key).select('id')).toEqual([]);
   });
 });
 

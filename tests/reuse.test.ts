@@ -66,6 +66,44 @@ describe('the reactions plugin in a plain JavaScript recipe app', () => {
   });
 });
 
+describe('a host with a Reaction type of its own', () => {
+  it('keeps its own table and routes, and the plugin keeps its own', async () => {
+    // Both boot: the plugin's tables carry its prefix.
+    const tables = { host: app.strapi.db.metadata.get('api::reaction.reaction').tableName, plugin: app.strapi.db.metadata.get('plugin::reactions.reaction').tableName };
+    expect(tables).toEqual({ host: 'reactions', plugin: 'reader_reactions' });
+
+    const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
+    for (const action of ['api::reaction.reaction.find', 'api::reaction.reaction.findOne']) {
+      await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+    }
+    const note = await app.strapi.documents('api::reaction.reaction' as never).create({ data: { note: 'Needs more salt', kind: 'tasted' } as never });
+
+    // The host's routes answer for its own type...
+    const list = await request(app.url).get('/api/reactions');
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((row: { note: string }) => row.note)).toEqual(['Needs more salt']);
+    const one = await request(app.url).get(`/api/reactions/${note.documentId}`);
+    expect(one.status).toBe(200);
+    expect(one.body.data.note).toBe('Needs more salt');
+
+    // ...and the plugin's fixed paths answer as the plugin, in any case.
+    const first = await request(app.url).put(`/api/recipes/${soup}/reactions`).send({ data: { kind: 'yum' } });
+    const token = first.headers['x-reactor-token'];
+    for (const path of ['/api/reactions/mine', '/API/Reactions/Mine']) {
+      const mine = await request(app.url).get(path).set('X-Reactor-Token', token);
+      expect(mine.status).toBe(200);
+      expect(mine.body.data).toEqual([expect.objectContaining({ target: 'recipes', documentId: soup, kind: 'yum' })]);
+    }
+    const docs = await request(app.url).get('/api/reactions/openapi.json');
+    expect(docs.status).toBe(200);
+    expect(docs.body.openapi).toMatch(/^3\./);
+    const erased = await request(app.url).delete('/api/reactions/mine').set('X-Reactor-Token', token);
+    expect(erased.status).toBe(200);
+    expect(erased.body.data).toEqual({ removed: 1 });
+    expect(await app.strapi.documents('api::reaction.reaction' as never).findMany({})).toHaveLength(1);
+  });
+});
+
 describe('what the plugin carries into a host with Strapi\'s default CORS and no middleware of its own', () => {
   const other = 'https://reader.example';
 

@@ -160,7 +160,7 @@ describe('GET /api/reaction-trends', () => {
       expect(listed).not.toContain(ids.pulled);
       expect(listed).not.toContain(ids.draft);
     }
-    const stored = await app.strapi.db.connection('reactions').where('target_document_id', ids.pulled);
+    const stored = await app.strapi.db.connection('reader_reactions').where('target_document_id', ids.pulled);
     expect(stored).toHaveLength(1);
   });
 

@@ -1,9 +1,9 @@
 /**
- * Upgrade without loss: a SQLite database written by the app before reactions became a plugin
- * (tests/fixtures/pre-plugin, made by scripts/make-pre-plugin-fixture.js from that code) boots
- * on the plugin. Every tally is as it was, old anonymous tokens and signed-in readers keep their
- * reactions, a new write moves a reader's reaction rather than adding one, and counters equal rows.
- * SQLite only: the fixture is a SQLite file (the PostgreSQL half runs it on SQLite too).
+ * Upgrade without loss: SQLite databases written by older code boot on the plugin of today:
+ * tests/fixtures/pre-plugin (the app before reactions became a plugin) and tests/fixtures/round-2
+ * (the plugin before its tables were prefixed), both made by scripts/make-upgrade-fixture.js.
+ * Every tally is as it was, old anonymous tokens and signed-in readers keep their reactions, a new write moves a reader's reaction rather than adding one, and counters equal rows.
+ * SQLite only: the fixtures are SQLite files (the PostgreSQL half runs it on SQLite too).
  */
 import fs from 'fs';
 import os from 'os';
@@ -20,43 +20,45 @@ type Fixture = {
   rowCounts: Record<string, number>;
 };
 
-const FIXTURE_DIR = path.join(APP_DIR, 'tests', 'fixtures', 'pre-plugin');
-const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, 'readers.json'), 'utf8')) as Fixture;
+const FIXTURES = ['pre-plugin', 'round-2'];
 
-let app: TestApp;
-let dir: string;
+describe.each(FIXTURES)('a %s database on the plugin', (name) => {
+  const FIXTURE_DIR = path.join(APP_DIR, 'tests', 'fixtures', name);
+  const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, 'readers.json'), 'utf8')) as Fixture;
 
-const copyOfFixture = (): TestDatabase => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reactions-upgrade-'));
-  const filename = path.join(dir, 'data.db');
-  fs.copyFileSync(path.join(FIXTURE_DIR, 'data.db'), filename);
-  return {
-    name: filename,
-    env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: filename },
-    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  let app: TestApp;
+  let dir: string;
+
+  const copyOfFixture = (): TestDatabase => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reactions-upgrade-'));
+    const filename = path.join(dir, 'data.db');
+    fs.copyFileSync(path.join(FIXTURE_DIR, 'data.db'), filename);
+    return {
+      name: filename,
+      env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: filename },
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   };
-};
 
-beforeAll(async () => {
-  app = await bootStrapi(copyOfFixture(), { env: { APP_KEYS: fixture.env.APP_KEYS, JWT_SECRET: fixture.env.JWT_SECRET } });
-});
-afterAll(async () => {
-  await app?.stop();
-});
+  beforeAll(async () => {
+    app = await bootStrapi(copyOfFixture(), { env: { APP_KEYS: fixture.env.APP_KEYS, JWT_SECRET: fixture.env.JWT_SECRET } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
 
-const pathOf = (documentId: string) => fixture.documents.find((d) => d.documentId === documentId)?.path as string;
+  const pathOf = (documentId: string) => fixture.documents.find((d) => d.documentId === documentId)?.path as string;
 
-const tallyAs = (documentId: string, headers: Record<string, string> = {}) =>
-  request(app.url).get(`/api/${pathOf(documentId)}/${documentId}/reactions`).set(headers);
+  const tallyAs = (documentId: string, headers: Record<string, string> = {}) =>
+    request(app.url).get(`/api/${pathOf(documentId)}/${documentId}/reactions`).set(headers);
 
-const headersOf = async (reader: Fixture['readers'][number]): Promise<Record<string, string>> => {
-  if (reader.type === 'anonymous') return { 'X-Reactor-Token': reader.token as string };
-  const login = await request(app.url).post('/api/auth/local').send({ identifier: reader.email, password: reader.password });
-  expect(login.status).toBe(200);
-  return { Authorization: `Bearer ${login.body.jwt}` };
-};
+  const headersOf = async (reader: Fixture['readers'][number]): Promise<Record<string, string>> => {
+    if (reader.type === 'anonymous') return { 'X-Reactor-Token': reader.token as string };
+    const login = await request(app.url).post('/api/auth/local').send({ identifier: reader.email, password: reader.password });
+    expect(login.status).toBe(200);
+    return { Authorization: `Bearer ${login.body.jwt}` };
+  };
 
-describe('a pre-plugin database on the plugin', () => {
   it('keeps every tally exactly', async () => {
     expect(fixture.tallies.length).toBeGreaterThanOrEqual(4);
     for (const expected of fixture.tallies) {
@@ -96,13 +98,21 @@ describe('a pre-plugin database on the plugin', () => {
   it('has counters equal to rows, keeps the links, and grants the plugin\'s actions instead of the old ones', async () => {
     expect(await app.strapi.plugin('reactions').service('maintenance').reconcile({ repair: false })).toEqual([]);
     const db = app.strapi.db.connection;
-    expect(Number((await db('reactions').count({ n: '*' }))[0].n)).toBe(fixture.rowCounts.reactions);
-    expect(Number((await db('reactions_article_lnk').count({ n: '*' }))[0].n)).toBe(fixture.rowCounts.reactions_article_lnk);
-    expect(Number((await db('reactions_user_lnk').count({ n: '*' }))[0].n)).toBe(fixture.rowCounts.reactions_user_lnk);
+    // The plugin's tables now carry its prefix, with every row; the old names are gone.
+    expect(Number((await db('reader_reactions').count({ n: '*' }))[0].n)).toBe(fixture.rowCounts.reactions);
+    // A counter row or more: the move above may have opened one.
+    expect(Number((await db('reader_reaction_counters').count({ n: '*' }))[0].n)).toBeGreaterThanOrEqual(fixture.rowCounts.reaction_counters);
+    expect(Number((await db('reader_reactions_article_lnk').count({ n: '*' }))[0].n)).toBe(fixture.rowCounts.reactions_article_lnk);
+    expect(Number((await db('reader_reactions_user_lnk').count({ n: '*' }))[0].n)).toBe(fixture.rowCounts.reactions_user_lnk);
+    for (const old of ['reactions', 'reaction_counters', 'reaction_settings', 'reactions_article_lnk', 'reactions_user_lnk']) {
+      expect([old, await db.schema.hasTable(old)]).toEqual([old, false]);
+    }
     const actions = (await db('up_permissions').select('action')).map((row: { action: string }) => row.action);
     expect(actions.filter((action: string) => action.startsWith('api::reaction.'))).toEqual([]);
     expect(actions).toContain('plugin::reactions.reactions.set');
     const migrations = (await db('strapi_migrations').select('name')).map((row: { name: string }) => row.name);
-    expect(migrations.some((name: string) => name.includes('reactions-become-a-plugin'))).toBe(true);
+    expect(migrations.some((migration: string) => migration.includes('reactions-become-a-plugin'))).toBe(true);
+    const internal = (await db('strapi_migrations_internal').select('name')).map((row: { name: string }) => row.name);
+    expect(internal).toContain('reader-reactions-prefixed-tables');
   });
 });

@@ -3,9 +3,9 @@
 /**
  * Upgrades a database written before reactions became the `reactions` plugin.
  *
- * The plugin keeps the tables the app used (`reactions`, `reaction_counters` and the link tables
- * `reactions_article_lnk`, `reactions_user_lnk`), with the same columns, so every reaction,
- * counter and reader key stays where it is: tallies stay exact, anonymous tokens keep their
+ * The plugin takes over the tables the app used (`reactions`, `reaction_counters` and the link
+ * tables `reactions_article_lnk`, `reactions_user_lnk`), with the same columns (its own migration
+ * then gives them its prefix), so every reaction, counter and reader key stays as it was: tallies stay exact, anonymous tokens keep their
  * reader and signed-in readers keep their reactions. What changes is the owner's name,
  * `api::reaction.*` → `plugin::reactions.*`, so this removes what still names the old one:
  * - users-permissions grants of the old actions (the plugin grants its own at start-up);

@@ -58,7 +58,7 @@ export const newAnonymousReader = async (url: string, documentId: string, kind =
 
 /** The stored reaction rows of a document, straight from the database. */
 export const storedRows = async (strapi: Core.Strapi, documentId: string) =>
-  strapi.db.connection('reactions').select('kind', 'reader_key').where('target_document_id', documentId);
+  strapi.db.connection('reader_reactions').select('kind', 'reader_key').where('target_document_id', documentId);
 
 /** Asserts the contract's rule 3: total = sum of counts = number of stored rows, per kind too. */
 export const expectTallyMatchesRows = async (strapi: Core.Strapi, tally: { total: number; counts: Record<string, number> }, documentId: string) => {

@@ -56,7 +56,7 @@ export const storedRowsOf = async (database: TestDatabase, documentId: string): 
         })
       : knex({ client: 'better-sqlite3', connection: { filename: env.DATABASE_FILENAME }, useNullAsDefault: true });
   try {
-    return await db('reactions').select('kind', 'reader_key').where('target_document_id', documentId);
+    return await db('reader_reactions').select('kind', 'reader_key').where('target_document_id', documentId);
   } finally {
     await db.destroy();
   }

@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { REACTION_UID } from '../../shared/contract';
 import { registerDocumentLifecycle } from './document-lifecycle';
+import { registerPrefixedTablesMigration } from './migrations/prefixed-tables';
 import { followUsersPermissionsBootstrap } from './permissions';
 import { registerReaderHeaders } from './reader-headers';
 import { registerUnauthorizedReason } from './unauthorized-reason';
@@ -35,6 +36,7 @@ const shapeReactionSchema = (strapi: Core.Strapi) => {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   shapeReactionSchema(strapi);
+  registerPrefixedTablesMigration(strapi);
   registerPublishedOnlyReads(strapi);
   registerTallyEmbedding(strapi);
   registerDocumentLifecycle(strapi);

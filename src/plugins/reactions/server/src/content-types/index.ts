@@ -1,6 +1,7 @@
 /**
- * The plugin's content types. Their tables keep the names the app used before the plugin
- * (`reactions`, `reaction_counters`), so an existing database upgrades in place.
+ * The plugin's content types. Their tables carry the plugin's prefix (`reader_reactions`, ...);
+ * databases written with the older, unprefixed names are renamed in place at start
+ * (migrations/prefixed-tables.ts).
  * The Reaction's relations (to each target, and to the users-permissions user) depend on the
  * project and are added in register (see register.ts).
  */

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Makes the pre-plugin upgrade fixture: a small SQLite database written by the app code in
- * <appDir> (the layout before reactions moved into a plugin), and readers.json, which says what a
+ * Makes an upgrade fixture: a small SQLite database written by the app code in <appDir> (at an
+ * older commit: tests/fixtures/pre-plugin from the layout before reactions moved into a plugin,
+ * tests/fixtures/round-2 from the plugin before its tables were prefixed), and readers.json, which says what a
  * later upgrade test must find in it: the documents, their public tallies, and each reader's
  * identity with its own reaction per document.
  *
- *   cd <worktree at the pre-plugin commit> && node /path/to/make-pre-plugin-fixture.js <appDir> <outDir>
+ *   cd <worktree at the pre-plugin commit> && node /path/to/make-upgrade-fixture.js <appDir> <outDir> [description]
  *
  * Compiles <appDir> with compileStrapi, boots it in-process on <outDir>/data.db with the same
  * environment as tests/helpers/strapi.ts (TEST_ENV), creates content through the Document Service,
@@ -21,9 +22,9 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-const [appDirArg, outDirArg] = process.argv.slice(2);
+const [appDirArg, outDirArg, descriptionArg] = process.argv.slice(2);
 if (!appDirArg || !outDirArg) {
-  console.error('usage: node scripts/make-pre-plugin-fixture.js <appDir> <outDir>');
+  console.error('usage: node scripts/make-upgrade-fixture.js <appDir> <outDir> [description]');
   process.exit(2);
 }
 const appDir = path.resolve(appDirArg);
@@ -43,6 +44,7 @@ const FIXTURE_ENV = {
   TRANSFER_TOKEN_SALT: 'test-transfer-token-salt',
   ENCRYPTION_KEY: 'test-encryption-key',
   REACTIONS_RATE_LIMIT: '0',
+  REACTIONS_NEW_READERS_PER_ADDRESS: '0',
   SEED_SAMPLE_CONTENT: 'false',
 };
 Object.assign(process.env, FIXTURE_ENV, { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile });
@@ -82,7 +84,9 @@ const main = async () => {
   await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${httpServer.address().port}`;
 
-  const kinds = strapi.config.get('reactions.kinds').map(({ kind }) => kind);
+  // The app's config before the plugin; the plugin's seven defaults after (the newsroom lists none).
+  const configured = strapi.config.get('reactions.kinds') ?? strapi.config.get('plugin::reactions.kinds');
+  const kinds = configured ? configured.map(({ kind }) => kind) : ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
 
   // --- Content -------------------------------------------------------------------------------
   const locales = strapi.plugin('i18n').service('locales');
@@ -296,9 +300,9 @@ const main = async () => {
   const byPath = (p) => docNames.filter((doc) => documents[doc].path === p).map((doc) => documents[doc].documentId);
   const fixture = {
     description:
-      'Written by the pre-plugin app (reactions as src/api/reaction). Copy data.db elsewhere before booting on it, with `env` below; ' +
+      `${descriptionArg ?? 'Written by the pre-plugin app (reactions as src/api/reaction).'} Copy data.db elsewhere before booting on it, with \`env\` below; ` +
       'every tally and every reader\'s `mine` must read back the same after the upgrade.',
-    madeBy: 'scripts/make-pre-plugin-fixture.js',
+    madeBy: 'scripts/make-upgrade-fixture.js',
     appCommit: gitHead(),
     strapiVersion: strapiPkg.version,
     createdAt: new Date().toISOString(),
