@@ -11,10 +11,15 @@
  *
  * A request with an Authorization header is left to Strapi's own strategies (API tokens, then
  * users-permissions JWTs), which the routes name after this one.
+ *
+ * Without users-permissions there are no roles to ask: the plugin's reader actions are public
+ * (and only they), so a project that has not installed it still works on its first start.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { PLUGIN_ID } from '../../../shared/contract';
+import { READER_ACTIONS } from '../permissions';
 import { getService } from '../utils/services';
 
 export const PUBLIC_ACCESS_STRATEGY = 'reactions-public-access';
@@ -38,8 +43,9 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
 
   const build = async (): Promise<Ability | null> => {
     const permissions = strapi.plugin('users-permissions')?.service('permission');
-    if (!permissions) return null;
-    const found = (await permissions.findPublicPermissions()) as Array<{ action: string }>;
+    const found = permissions
+      ? ((await permissions.findPublicPermissions()) as Array<{ action: string }>)
+      : READER_ACTIONS.map((action) => ({ action }));
     if (found.length === 0) return null;
     const engine = strapi.contentAPI.permissions.engine as unknown as { generateAbility: (p: Array<{ action: string }>) => Promise<Ability> };
     return engine.generateAbility(found.map(({ action }) => ({ action })));
@@ -72,6 +78,9 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
       building = null;
     },
     async authenticate(ctx: Context) {
+      // The host's own routes are left to the host's strategies (Strapi offers every registered one to every route).
+      const route = ctx.state?.route as { info?: { pluginName?: string } } | undefined;
+      if (route?.info?.pluginName !== PLUGIN_ID) return { authenticated: false };
       if (ctx.get('authorization')) return { authenticated: false };
       const ability = await publicAbility();
       return ability ? { authenticated: true, credentials: null, ability } : { authenticated: false };
