@@ -12,7 +12,7 @@ import { getTally, putReaction } from './helpers/content';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { ensureAdminBuild, startServerProcess, type ServerProcess } from './helpers/server-process';
 import { APP_DIR } from './helpers/strapi';
-import { DEFAULT_REACTION_KINDS } from '../client/reactions';
+import { DEFAULT_REACTION_KINDS } from '../src/plugins/reactions/client/reactions';
 
 jest.setTimeout(240000);
 

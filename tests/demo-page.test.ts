@@ -13,7 +13,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEFAULT_REACTION_KINDS, type ReactionKindInfo, type ReactionTally } from '../client/reactions';
+import { DEFAULT_REACTION_KINDS, type ReactionKindInfo, type ReactionTally } from '../src/plugins/reactions/client/reactions';
 import { launchBrowser, screenshotPath, waitForExpression } from './helpers/browser';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startServerProcess, type ServerProcess } from './helpers/server-process';

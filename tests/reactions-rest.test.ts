@@ -3,7 +3,7 @@
  */
 import request from 'supertest';
 import { startTestApp, type TestApp } from './helpers/strapi';
-import { DEFAULT_REACTION_KINDS } from '../client/reactions';
+import { DEFAULT_REACTION_KINDS } from '../src/plugins/reactions/client/reactions';
 import {
   createArticle,
   createArticles,

@@ -8,7 +8,7 @@
  */
 import crypto from 'crypto';
 import request from 'supertest';
-import { createReactionsClient, memoryTokenStore } from '../client/reactions';
+import { createReactionsClient, memoryTokenStore } from '../src/plugins/reactions/client/reactions';
 import { startTestApp, type TestApp } from './helpers/strapi';
 import { createArticle, expectTallyMatchesRows, getTally, newAnonymousReader, putReaction, registerUser, settleChangeFeed, withAuth, type Auth } from './helpers/content';
 import { gql } from './helpers/graphql';
@@ -569,7 +569,7 @@ describe('cached public tallies after a removal of a reader', () => {
   });
 });
 
-describe('the typed client (client/reactions.ts)', () => {
+describe('the typed client (the plugin client, client/reactions.ts)', () => {
   it('lists, claims and erases a reader’s own reactions, and reads trends, over real HTTP', async () => {
     const [a, b] = [await createArticle(app.strapi), await createArticle(app.strapi)];
     const tokens = memoryTokenStore();

@@ -9,7 +9,7 @@ import { startServerProcess, type ServerProcess } from './helpers/server-process
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { startTestApp, APP_DIR, TEST_ENV } from './helpers/strapi';
 import { createArticle, putReaction, expectTallyMatchesRows, getTally } from './helpers/content';
-import { DEFAULT_REACTION_KINDS } from '../client/reactions';
+import { DEFAULT_REACTION_KINDS } from '../src/plugins/reactions/client/reactions';
 
 const KINDS: string[] = [...DEFAULT_REACTION_KINDS];
 

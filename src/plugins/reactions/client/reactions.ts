@@ -17,7 +17,7 @@ import type {
   Tally,
   TrendsResponse,
   TrendWindow,
-} from '../src/plugins/reactions/shared/contract';
+} from '../shared/contract';
 
 export type { ClaimResult, ForgetResult, OwnReaction, PagePagination, TrendsResponse, TrendWindow };
 
