@@ -173,6 +173,9 @@ describe("Strapi's article list and one", () => {
 });
 
 describe('the in-process tally cache', () => {
+  type TallyCache = { has: (targetUid: string, documentId: string) => boolean; size: () => number; negativeSize: () => number };
+  const tallyCache = () => app.strapi.plugin('reactions').service('tallyCache') as TallyCache;
+
   it('answers a warm public read without reading reactions or articles, and a write invalidates it at once', async () => {
     const id = await createArticle(app.strapi);
     await settleChangeFeed(app.strapi); // the publication's own echo (PostgreSQL) must not drop the warm entry
@@ -210,6 +213,82 @@ describe('the in-process tally cache', () => {
       expect(cache.size()).toBeLessThanOrEqual(5);
       // The most recent read is still warm.
       expect(await countTallyQueries(app.strapi, () => getTally(url, ids[7]))).toBe(0);
+    } finally {
+      settings.tallyCacheSize = previous;
+    }
+  });
+
+  it('a write on one document discards only the reads of that document in flight: the other tallies read alongside stay cached', async () => {
+    const a = await createArticle(app.strapi);
+    const b = await createArticle(app.strapi);
+    await newAnonymousReader(url, a, 'like');
+    await settleChangeFeed(app.strapi); // publication and write echoes (PostgreSQL) must not land while the read is held
+    const rules = app.strapi.plugin('reactions').service('rules') as { tallies: (...args: unknown[]) => Promise<unknown> };
+    const original = rules.tallies;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let readCounters = () => {};
+    const countersRead = new Promise<void>((resolve) => (readCounters = resolve));
+    // Holds the batch read of a and b after it read their counters, as a slow database round trip would.
+    rules.tallies = async (...args: unknown[]) => {
+      const result = await original(...args);
+      const ids = args[1] as string[];
+      if (ids.includes(a) && ids.includes(b)) {
+        readCounters();
+        await held;
+      }
+      return result;
+    };
+    let inFlight: Promise<request.Response>;
+    try {
+      inFlight = request(url).get(`/api/reaction-tallies?documentIds=${a},${b}`).then((res) => res);
+      await countersRead;
+      // A write on a commits (and is announced) while the read holds a's old counters.
+      await newAnonymousReader(url, a, 'wow');
+      release();
+      // The read that started before the write answers its own caller with what it read.
+      expect((await inFlight).body.data.map((tally: { total: number }) => tally.total)).toEqual([1, 0]);
+    } finally {
+      release();
+      rules.tallies = original;
+    }
+    expect(tallyCache().has('api::article.article', a)).toBe(false);
+    expect(tallyCache().has('api::article.article', b)).toBe(true);
+    expect(await countTallyQueries(app.strapi, () => getTally(url, b))).toBe(0);
+    const fresh = await getTally(url, a);
+    expect(fresh.body.data).toMatchObject({ total: 2, counts: { like: 1, wow: 1 } });
+  });
+
+  it('keeps unknown and unpublished ids apart: thousands of them never evict hot tallies', async () => {
+    const settings = app.strapi.config.get('plugin::reactions') as { tallyCacheSize: number };
+    const previous = settings.tallyCacheSize;
+    settings.tallyCacheSize = 20;
+    try {
+      const hot: string[] = [];
+      for (let i = 0; i < 20; i += 1) hot.push(await createArticle(app.strapi));
+      const draft = await createArticle(app.strapi, { published: false });
+      await settleChangeFeed(app.strapi);
+      expect((await request(url).get(`/api/reaction-tallies?documentIds=${hot.join(',')}`)).body.data).toHaveLength(20);
+      for (const id of hot) expect(tallyCache().has('api::article.article', id)).toBe(true);
+      // 3000 ids nobody published, 100 to a request (the batch maximum), the draft among them.
+      for (let batch = 0; batch < 30; batch += 1) {
+        const unknown = Array.from({ length: 100 }, (_, i) => `unknown${batch}x${i}`);
+        if (batch === 15) unknown[0] = draft;
+        const res = await request(url).get(`/api/reaction-tallies?documentIds=${unknown.join(',')}`);
+        expect(res.status).toBe(200);
+        expect(res.body.data).toEqual([]);
+      }
+      expect((await getTally(url, draft)).status).toBe(404);
+      for (const id of hot) expect(tallyCache().has('api::article.article', id)).toBe(true);
+      expect(tallyCache().size()).toBe(20);
+      // Those ids are remembered apart, in a tenth of the room.
+      expect(tallyCache().negativeSize()).toBe(2);
+      expect(await countTallyQueries(app.strapi, () => request(url).get(`/api/reaction-tallies?documentIds=${hot.join(',')}`))).toBe(0);
+      // A known-unpublished id asked again is answered from the small negative cache...
+      expect(await countTallyQueries(app.strapi, () => getTally(url, draft))).toBe(0);
+      // ...and publishing it drops that answer at once.
+      await app.strapi.documents('api::article.article').publish({ documentId: draft });
+      expect((await getTally(url, draft)).status).toBe(200);
     } finally {
       settings.tallyCacheSize = previous;
     }

@@ -35,7 +35,8 @@ const ids: Record<'harbour' | 'budget' | 'trains' | 'floods' | 'pulled' | 'draft
 };
 
 beforeAll(async () => {
-  app = await startTestApp('trends');
+  // The per-address budget of trend queries is switched on only where it is tested.
+  app = await startTestApp('trends', { env: { REACTIONS_TRENDS_RATE_LIMIT: '0' } });
   url = app.url;
   app.strapi.plugin('reactions').service('clock').use(() => clockTime);
 
@@ -171,12 +172,13 @@ describe('GET /api/reaction-trends', () => {
   });
 
   it('uses the same number of queries whatever the number of documents in the window', async () => {
-    const few = await countQueries(app.strapi, async () => expect((await trends({ window: '30d' })).status).toBe(200));
+    // Limits no other test asks for: each query runs rather than being answered from the kept answers.
+    const few = await countQueries(app.strapi, async () => expect((await trends({ window: '30d', limit: '40' })).status).toBe(200));
     at(-10 * 60_000);
     for (let i = 0; i < 12; i += 1) await newAnonymousReader(url, await createArticle(app.strapi), KINDS[i % KINDS.length]);
     at(0);
     const many = await countQueries(app.strapi, async () => {
-      const res = await trends({ window: '30d', limit: '50' });
+      const res = await trends({ window: '30d', limit: '45' });
       expect(res.body.data.length).toBeGreaterThanOrEqual(16);
     });
     expect(many).toBe(few);
@@ -256,5 +258,98 @@ describe('GraphQL reactionTrends', () => {
     const res = await gql(url, QUERY, { window: '24h' });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toContain('ReactionWindow');
+  });
+});
+
+/** Runs after the others: it moves the clock and adds reactions. */
+describe('caching and limits', () => {
+  const MAX_AGE = /^public, max-age=(\d+)$/;
+  const trendQueries = (work: () => Promise<unknown>) => countQueries(app.strapi, work, /reaction|articles|videos/);
+  const settings = () => app.strapi.config.get('plugin::reactions') as { trendsRateLimit: number };
+  const service = () => app.strapi.plugin('reactions').service('trends') as { cacheSize: () => number };
+  const varyOf = (res: request.Response) =>
+    String(res.headers.vary ?? '')
+      .split(',')
+      .map((v) => v.trim().toLowerCase());
+
+  afterEach(() => at(0));
+
+  it('carries an ETag and a public max-age of at most 30 s; If-None-Match with it answers 304 with no body', async () => {
+    const res = await trends({ window: '7d', kind: 'angry' });
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{16,}"$/);
+    const maxAge = Number(MAX_AGE.exec(String(res.headers['cache-control']))?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(30);
+    expect(varyOf(res)).toEqual(expect.arrayContaining(['authorization', 'cookie', 'x-reactor-token']));
+    const again = await trends({ window: '7d', kind: 'angry' }).set('If-None-Match', res.headers.etag as string);
+    expect(again.status).toBe(304);
+    expect(again.text ?? '').toBe('');
+    expect(again.headers.etag).toBe(res.headers.etag);
+    expect((await trends({ window: '7d', kind: 'angry' }).set('If-None-Match', '"other"')).status).toBe(200);
+  });
+
+  it('keeps each distinct answer in memory until its max-age has passed on the plugin clock, REST and GraphQL alike', async () => {
+    const query = { window: '1h', kind: 'wow', limit: '7' };
+    const documentIdsOf = (res: request.Response) => res.body.data.map((entry: { documentId: string }) => entry.documentId);
+    const first = await trends(query);
+    expect(first.status).toBe(200);
+    expect(documentIdsOf(first)).not.toContain(ids.floods);
+    expect(first.headers['cache-control']).toBe('public, max-age=30');
+    expect(await trendQueries(() => trends(query))).toBe(0);
+    const graphql = await trendQueries(async () => {
+      const res = await gql(url, '{ reactionTrends(window: h1, kind: wow, limit: 7) { data { documentId } meta { until } } }');
+      expect(res.body.data.reactionTrends.meta.until).toBe(first.body.meta.until);
+    });
+    expect(graphql).toBe(0);
+    // A new wow reaction: the kept answer stands, announcing only what is left of its max-age...
+    await newAnonymousReader(url, ids.floods, 'wow');
+    at(12_000);
+    const kept = await trends(query);
+    expect(kept.body).toEqual(first.body);
+    expect(kept.headers['cache-control']).toBe('public, max-age=18');
+    // ...and once it is 30 s old the query runs again.
+    at(30_000);
+    const fresh = await trends(query);
+    expect(fresh.body.data).toContainEqual({ documentId: ids.floods, total: 1, counts: counts({ wow: 1 }) });
+    expect(documentIdsOf(fresh)).toEqual([...documentIdsOf(first), ids.floods].sort());
+    expect(fresh.body.meta.until).toBe(new Date(NOW.getTime() + 30_000).toISOString());
+    expect(fresh.headers['cache-control']).toBe('public, max-age=30');
+  });
+
+  it('keeps at most 500 answers, the oldest going first', async () => {
+    const queries: Record<string, string>[] = [];
+    for (const window of ['1h', '24h', '7d', '30d']) {
+      for (const kind of [null, ...KINDS]) {
+        for (let limit = 1; limit <= 50 && queries.length < 520; limit += 1) {
+          queries.push({ target: 'videos', window, limit: String(limit), ...(kind ? { kind } : {}) });
+        }
+      }
+    }
+    for (const query of queries) expect((await trends(query)).status).toBe(200);
+    expect(service().cacheSize()).toBe(500);
+    expect(await trendQueries(() => trends(queries[queries.length - 1]))).toBe(0);
+    expect(await trendQueries(() => trends(queries[0]))).toBeGreaterThan(0);
+  });
+
+  it('answers 429 with Retry-After in the error envelope past the per-address budget, over REST and GraphQL together', async () => {
+    settings().trendsRateLimit = 3;
+    try {
+      expect((await trends({ window: '24h' })).status).toBe(200);
+      expect((await gql(url, '{ reactionTrends { meta { window } } }')).body.errors).toBeUndefined();
+      expect((await trends({ window: '7d' })).status).toBe(200);
+      const refused = await trends({ window: '24h' });
+      expect(refused.status).toBe(429);
+      expect(refused.body.data).toBeNull();
+      expect(refused.body.error).toMatchObject({ status: 429, name: 'RateLimitError' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      const graphql = await gql(url, '{ reactionTrends { meta { window } } }');
+      expect(graphql.body.errors[0].extensions.error).toMatchObject({ status: 429, name: 'RateLimitError' });
+      expect(Number(graphql.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      settings().trendsRateLimit = 0;
+    }
+    expect((await trends({ window: '24h' })).status).toBe(200);
   });
 });

@@ -28,11 +28,11 @@ export const isIdentityFree = (ctx: Context): boolean =>
 export const publicCacheControl = (maxAge: number) => `public, max-age=${maxAge}, stale-while-revalidate=30`;
 
 /** Sends `body` as a cacheable public response: ETag, Cache-Control, Vary; 304 when the client's copy is current. */
-export const answerPublicly = (ctx: Context, body: unknown, maxAge: number) => {
+export const answerPublicly = (ctx: Context, body: unknown, cacheControl: string) => {
   const json = JSON.stringify(body);
   ctx.status = 200;
   ctx.set('ETag', `"${crypto.createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`);
-  ctx.set('Cache-Control', publicCacheControl(maxAge));
+  ctx.set('Cache-Control', cacheControl);
   for (const header of IDENTITY_HEADERS) ctx.vary(header);
   if (ctx.fresh) {
     ctx.status = 304;
@@ -47,7 +47,7 @@ export const answerPublicTally = async (strapi: Core.Strapi, ctx: Context, targe
   const cache = getService(strapi, 'tallyCache');
   const read = isDocumentId(documentId) ? await cache.tally(target.uid, documentId as string) : null;
   if (!read) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
-  answerPublicly(ctx, { data: read.tally }, cache.remainingMaxAge(read.storedAt));
+  answerPublicly(ctx, { data: read.tally }, publicCacheControl(cache.remainingMaxAge(read.storedAt)));
 };
 
 /** `GET /api/reaction-tallies?documentIds=...` without identity. */
@@ -58,6 +58,6 @@ export const answerPublicTallies = async (strapi: Core.Strapi, ctx: Context, doc
   answerPublicly(
     ctx,
     { data: reads.map((read) => read.tally) },
-    cache.remainingMaxAge(oldest)
+    publicCacheControl(cache.remainingMaxAge(oldest))
   );
 };

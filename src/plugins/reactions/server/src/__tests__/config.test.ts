@@ -20,7 +20,7 @@ describe('plugin config', () => {
   it('accepts the defaults, with or without kinds', () => {
     expect(messageOf(valid())).toBe('');
     expect(messageOf({ ...valid(), kinds: DEFAULT_KINDS })).toBe('');
-    expect(config.default({ env })).toMatchObject({ targets: [], anonymous: true, rateLimit: 60, newReadersPerAddress: 30, embedTallies: true });
+    expect(config.default({ env })).toMatchObject({ targets: [], anonymous: true, rateLimit: 60, newReadersPerAddress: 30, trendsRateLimit: 60, embedTallies: true });
   });
 
   it.each([
@@ -35,6 +35,7 @@ describe('plugin config', () => {
     [{ rateLimit: -1 }, 'rateLimit'],
     [{ rateLimit: 1.5 }, 'rateLimit'],
     [{ newReadersPerAddress: 'many' }, 'newReadersPerAddress'],
+    [{ trendsRateLimit: -1 }, 'trendsRateLimit'],
     [{ anonymous: 'yes' }, 'anonymous'],
     [{ rateLimitRedisUrl: 'http://cache' }, 'rateLimitRedisUrl'],
     [{ embedTalies: false }, 'unknown option(s): embedTalies'],

@@ -26,6 +26,8 @@ export type ReactionsConfig = {
   rateLimit: number;
   rateLimitRedisUrl: string;
   newReadersPerAddress: number;
+  /** Trend queries (REST and GraphQL together) one client address may make per minute; 0 = no limit. */
+  trendsRateLimit: number;
   tokenSecret: string;
   embedTallies: boolean;
   /** GraphQL limits and the published-only rule on every operation, not only those reaching the plugin's types and targets. */
@@ -77,6 +79,7 @@ export const configSchema = yup
       .defined()
       .test('redis-url', '${path} must be empty or a redis:// or rediss:// URL', (value) => !value || /^rediss?:\/\//.test(value)),
     newReadersPerAddress: yup.number().integer().min(0).required(),
+    trendsRateLimit: yup.number().integer().min(0).required(),
     tokenSecret: yup.string().defined(),
     embedTallies: yup.boolean().required(),
     graphqlGuardWholeSchema: yup.boolean().required(),
@@ -98,6 +101,8 @@ export default {
     rateLimitRedisUrl: env('REACTIONS_RATE_LIMIT_REDIS_URL', ''),
     // New anonymous readers one address (an IPv6 /64 counts as one) may create per minute; 0 = off.
     newReadersPerAddress: env.int('REACTIONS_NEW_READERS_PER_ADDRESS', 30),
+    // Trends are public and each distinct query costs a GROUP BY: one address gets this many a minute; 0 = off.
+    trendsRateLimit: env.int('REACTIONS_TRENDS_RATE_LIMIT', 60),
     // Comma-separated for rotation: the first signs, all verify. Empty: derived from APP_KEYS.
     tokenSecret: env('REACTOR_TOKEN_SECRET', ''),
     // Lets operators (and the benchmark) switch tally embedding off in target responses.

@@ -20,7 +20,9 @@ export const trendsPaths = (kinds: string[], pluralNames: string[]): Json => ({
         'A reaction counts in the window when it was set or last switched within it (its `updatedAt`); a cleared reaction counts nowhere.',
         'Only published documents of the target appear. Ranked by reactions in the window (of `kind` when given; documents without that kind are left out), ties by `documentId` ascending.',
         '`counts` are the counts within the window, every configured kind present. `meta.since` and `meta.until` are ISO timestamps (`until` is now).',
-        'Identity-free (no `mine`): `Cache-Control: public, max-age=30`. Any other query parameter, a repeated one or a bracketed one is a 400.',
+        'Identity-free (no `mine`) and public: each distinct query\'s answer is kept for 30 s (in the server\'s memory, then by shared caches for what is left of it: `Cache-Control: public, max-age=<at most 30>`), with a strong `ETag` and 304 to a matching `If-None-Match`.',
+        'Each client address may ask `REACTIONS_TRENDS_RATE_LIMIT` (default 60) trend queries a minute, REST and GraphQL together; past it, 429 with `Retry-After`.',
+        'Any other query parameter, a repeated one or a bracketed one is a 400.',
         'GraphQL: `reactionTrends(target, window, kind, limit)`, windows there named `h1 h24 d7 d30`.',
       ].join(' '),
       security: [{}],
@@ -34,11 +36,15 @@ export const trendsPaths = (kinds: string[], pluralNames: string[]): Json => ({
         { name: 'window', in: 'query', description: 'Default `24h`.', schema: { type: 'string', enum: ['1h', '24h', '7d', '30d'], default: '24h' } },
         { name: 'kind', in: 'query', description: 'Rank by this kind only.', schema: ref('ReactionKind') },
         { name: 'limit', in: 'query', description: 'How many documents, 1 to 50; default 10.', schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } },
+        { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 while it is current.', schema: { type: 'string' } },
       ],
       responses: {
         '200': {
           description: 'The ranking.',
-          headers: { 'Cache-Control': { description: '`public, max-age=30`', schema: { type: 'string' } } },
+          headers: {
+            'Cache-Control': { description: '`public, max-age=<at most 30>`: what is left of the kept answer\'s 30 s.', schema: { type: 'string' } },
+            ETag: { description: 'A strong validator of the body.', schema: { type: 'string' } },
+          },
           content: {
             'application/json': {
               schema: ref('TrendsResponse'),
@@ -62,6 +68,8 @@ export const trendsPaths = (kinds: string[], pluralNames: string[]): Json => ({
             },
           },
         },
+        '304': { description: 'The client\'s copy (If-None-Match) is current: no body.' },
+        '429': ref('TooManyRequests', 'responses'),
       },
     },
   },

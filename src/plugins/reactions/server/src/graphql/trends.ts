@@ -5,6 +5,7 @@
 import type { Core } from '@strapi/strapi';
 import type { TrendWindow } from '../../../shared/contract';
 import { getService } from '../utils/services';
+import type { ResolverContext } from './context';
 
 export const GRAPHQL_WINDOWS: Record<string, TrendWindow> = { h1: '1h', h24: '24h', d7: '7d', d30: '30d' };
 const WINDOW_NAMES = Object.fromEntries(Object.entries(GRAPHQL_WINDOWS).map(([name, value]) => [value, name]));
@@ -29,14 +30,14 @@ export const trendsTypeDefs = `
 type TrendArgs = { target?: string | null; window?: string | null; kind?: string | null; limit?: number | null };
 
 export const buildTrendsQuery = (strapi: Core.Strapi) => ({
-  async reactionTrends(_parent: unknown, args: TrendArgs) {
+  async reactionTrends(_parent: unknown, args: TrendArgs, { koaContext }: ResolverContext) {
     const query: Record<string, unknown> = {};
     if (args.target !== undefined && args.target !== null) query.target = args.target;
     if (args.window) query.window = GRAPHQL_WINDOWS[args.window];
     if (args.kind) query.kind = args.kind;
     if (args.limit !== undefined && args.limit !== null) query.limit = String(args.limit);
-    const trends = getService(strapi, 'trends');
-    const result = await trends.top(trends.parse(query));
-    return { ...result, meta: { ...result.meta, window: WINDOW_NAMES[result.meta.window] } };
+    // REST's path: the same validation, budget and kept answers.
+    const { answer } = await getService(strapi, 'trends').read(koaContext, query);
+    return { ...answer, meta: { ...answer.meta, window: WINDOW_NAMES[answer.meta.window] } };
   },
 });

@@ -8,6 +8,9 @@
  * Anonymous readers cost nothing to create, so one address (an IPv6 /64 counts as one) may create
  * at most `newReadersPerAddress` of them a minute: the write that would mint one more gets 429.
  *
+ * Trends are public reads, but each distinct query runs a GROUP BY: one address may ask
+ * `trendsRateLimit` of them a minute, REST and GraphQL together (services/trends.ts spends it).
+ *
  * Counters live in this process's memory by default: with several instances each keeps its own.
  * With REACTIONS_RATE_LIMIT_REDIS_URL they live in Redis and every instance shares them; if Redis
  * becomes unreachable, each instance falls back to its own memory counters until it is back.
@@ -44,6 +47,13 @@ const NEW_READERS: BudgetSpec = {
   addressPrefix: 'new-readers',
   addressFactor: 1,
   message: 'Too many new readers from this address; try again later.',
+};
+const TRENDS: BudgetSpec = {
+  name: 'trends',
+  readerPrefix: null,
+  addressPrefix: 'address-trends',
+  addressFactor: 1,
+  message: 'Too many trend queries from this address; try again later.',
 };
 const READS: BudgetSpec = {
   name: 'reads',
@@ -145,6 +155,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Counts one new anonymous reader for the caller's address. */
     consumeNewReader(ctx: Context): Promise<void> {
       return spend(ctx, NEW_READERS, getSettings(strapi).newReadersPerAddress, null);
+    },
+
+    /** Counts one trend query for the caller's address. */
+    consumeTrends(ctx: Context): Promise<void> {
+      return spend(ctx, TRENDS, getSettings(strapi).trendsRateLimit, null);
     },
 
     /** Counts one read of a reader's own reactions: ten times the write limit; off with it. */

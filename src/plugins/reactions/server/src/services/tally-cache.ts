@@ -2,57 +2,128 @@
  * Public tallies (counts only, never anyone's `mine`) kept in this instance's memory, so a hot
  * tally is answered without the database.
  *
- * - Bounded: at most `tallyCacheSize` entries; the least recently used go first (a Map keeps
- *   insertion order, and a hit re-inserts its entry).
+ * - Bounded: at most `tallyCacheSize` tallies of published documents; the least recently used go
+ *   first (a Map keeps insertion order, and a hit re-inserts its entry).
+ * - Ids that are not a published document of the target (unknown, draft-only, another target's)
+ *   are remembered apart, in a small LRU of their own (a tenth of the size, at most
+ *   `ABSENT_MAX`): anyone can ask for thousands of made-up ids, and they must never push hot
+ *   tallies out.
  * - Exact enough for a CDN: every write announces its document through the changes service,
  *   which drops the entry here on every instance (PostgreSQL LISTEN/NOTIFY; in-process on
  *   SQLite). An entry also expires `tallyMaxAge` seconds after it was read from the database, so
  *   a lost notification can never make a tally staler than the max-age the API announces, and
  *   responses built from an entry announce only what is left of it (`remainingMaxAge`).
- * - A read that started before an invalidation is not stored (the epoch check): it may have
- *   read the counters before the write committed.
- * - Entries remember whether the document is published, so a warm read needs no query at all;
- *   publication changes go through the same announcement (document-lifecycle.ts).
+ * - Per document: a read that was in flight when its document was invalidated is not stored (it
+ *   may have read the counters before the write committed); reads of other documents are, so a
+ *   busy site keeps caching. Only documents with reads in flight are tracked, so this costs
+ *   nothing at rest. `clear` (lost notifications) discards every read in flight.
+ * - Publication changes go through the same announcement (document-lifecycle.ts).
  */
 import type { Core } from '@strapi/strapi';
 import type { Tally } from '../../../shared/contract';
 import { getService } from '../utils/services';
 import { getSettings, getTargets } from '../utils/settings';
 
-type Entry = { counts: Omit<Tally, 'mine'>; published: boolean; storedAt: number };
+/** A published document's public tally. */
+type Entry = { counts: Omit<Tally, 'mine'>; storedAt: number };
 
-/** A cached (or freshly read) public tally; `mine` is always null. */
+/** A public tally read from the cache or the database; `mine` is always null. */
 export type PublicRead = { targetUid: string; tally: Tally; storedAt: number };
+
+/** At most this many ids known not to be published documents are remembered. */
+export const ABSENT_MAX = 1000;
+
+/** Reads of one document in flight, and how many invalidations of it came since the first began. */
+type InFlight = { reads: number; generation: number };
+/** What a read saw when it began: a later invalidation of one of its documents (or a clear) makes its result unstorable for that document. */
+type Ticket = { epoch: number; generations: Map<string, number> };
 
 const keyOf = (targetUid: string, documentId: string) => `${targetUid}\u0000${documentId}`;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const entries = new Map<string, Entry>();
-  // Bumped by every invalidation: a read that began before it must not be stored.
+  // Ids that are not a published document of the target: key → when that was read.
+  const absent = new Map<string, number>();
+  const inFlight = new Map<string, InFlight>();
+  // Bumped only by `clear`: every read in flight then becomes unstorable.
   let epoch = 0;
   const now = () => Date.now();
   const maxAgeMs = () => getSettings(strapi).tallyMaxAge * 1000;
+  const isFresh = (storedAt: number) => now() - storedAt < maxAgeMs();
 
-  const lookup = (targetUid: string, documentId: string): Entry | undefined => {
-    const key = keyOf(targetUid, documentId);
-    const entry = entries.get(key);
-    if (!entry) return undefined;
-    if (now() - entry.storedAt >= maxAgeMs()) {
-      entries.delete(key);
-      return undefined;
-    }
-    entries.delete(key);
-    entries.set(key, entry);
-    return entry;
+  /** Re-inserts a hit (least recently used order) or drops an expired entry; true when fresh. */
+  const touch = <Value>(map: Map<string, Value>, key: string, storedAt: number): boolean => {
+    const value = map.get(key) as Value;
+    map.delete(key);
+    if (!isFresh(storedAt)) return false;
+    map.set(key, value);
+    return true;
   };
 
-  const store = (targetUid: string, documentId: string, entry: Entry, startedAt: number) => {
-    const size = getSettings(strapi).tallyCacheSize;
-    if (size <= 0 || maxAgeMs() <= 0 || startedAt !== epoch) return;
+  /** A published document's entry, `null` when it is known not to be one, `undefined` on a miss. */
+  const lookup = (targetUid: string, documentId: string): Entry | null | undefined => {
     const key = keyOf(targetUid, documentId);
-    entries.delete(key);
-    entries.set(key, entry);
-    while (entries.size > size) entries.delete(entries.keys().next().value as string);
+    const entry = entries.get(key);
+    if (entry) return touch(entries, key, entry.storedAt) ? entry : undefined;
+    const absentAt = absent.get(key);
+    if (absentAt !== undefined) return touch(absent, key, absentAt) ? null : undefined;
+    return undefined;
+  };
+
+  const begin = (keys: string[]): Ticket => {
+    const ticket: Ticket = { epoch, generations: new Map() };
+    for (const key of new Set(keys)) {
+      const flight = inFlight.get(key) ?? { reads: 0, generation: 0 };
+      flight.reads += 1;
+      inFlight.set(key, flight);
+      ticket.generations.set(key, flight.generation);
+    }
+    return ticket;
+  };
+
+  const end = (ticket: Ticket) => {
+    for (const key of ticket.generations.keys()) {
+      const flight = inFlight.get(key) as InFlight;
+      flight.reads -= 1;
+      if (flight.reads === 0) inFlight.delete(key);
+    }
+  };
+
+  /** Whether what this read found for `key` is still current (no invalidation since it began). */
+  const isCurrent = (ticket: Ticket, key: string) =>
+    ticket.epoch === epoch && inFlight.get(key)?.generation === ticket.generations.get(key);
+
+  /** Keeps at most `size` entries, dropping the least recently used. */
+  const bound = (map: Map<string, unknown>, size: number) => {
+    while (map.size > size) map.delete(map.keys().next().value as string);
+  };
+
+  /** Stores what a read found: the tally of a published document, or `null` for any other id. */
+  const store = (ticket: Ticket, targetUid: string, documentId: string, entry: Entry | null) => {
+    const size = getSettings(strapi).tallyCacheSize;
+    const key = keyOf(targetUid, documentId);
+    if (size <= 0 || maxAgeMs() <= 0 || !isCurrent(ticket, key)) return;
+    if (entry) {
+      absent.delete(key);
+      entries.delete(key);
+      entries.set(key, entry);
+      bound(entries, size);
+    } else {
+      entries.delete(key);
+      absent.delete(key);
+      absent.set(key, now());
+      bound(absent, Math.min(ABSENT_MAX, Math.ceil(size / 10)));
+    }
+  };
+
+  /** Runs a database read of these documents with a ticket, released however the read ends. */
+  const reading = async <Result>(targetUid: string, documentIds: string[], read: (ticket: Ticket) => Promise<Result>): Promise<Result> => {
+    const ticket = begin(documentIds.map((documentId) => keyOf(targetUid, documentId)));
+    try {
+      return await read(ticket);
+    } finally {
+      end(ticket);
+    }
   };
 
   const copy = (entry: Entry): Tally => ({ ...entry.counts, counts: { ...entry.counts.counts }, kinds: [...entry.counts.kinds], mine: null });
@@ -66,34 +137,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     kinds: tally?.kinds ?? [],
   });
 
-  /** Reads these documents of one target from the database and caches them; published ones are returned. */
-  const load = async (targetUid: string, documentIds: string[]): Promise<Map<string, Entry>> => {
-    const startedAt = epoch;
-    const storedAt = now();
-    const published = new Set(await getService(strapi, 'store').publishedIds(targetUid, documentIds));
-    const tallies = await getService(strapi, 'rules').tallies(
-      targetUid,
-      documentIds.filter((id) => published.has(id))
-    );
-    const loaded = new Map<string, Entry>();
-    for (const documentId of documentIds) {
-      const tally = tallies.get(documentId);
-      const entry: Entry = {
-        counts: publicPart(documentId, tally),
-        published: published.has(documentId),
-        storedAt,
-      };
-      store(targetUid, documentId, entry, startedAt);
-      loaded.set(documentId, entry);
-    }
-    return loaded;
-  };
+  /** Reads these documents of one target from the database and caches what it found; published ones are returned. */
+  const load = (targetUid: string, documentIds: string[]): Promise<Map<string, Entry>> =>
+    reading(targetUid, documentIds, async (ticket) => {
+      const storedAt = now();
+      const published = new Set(await getService(strapi, 'store').publishedIds(targetUid, documentIds));
+      const tallies = await getService(strapi, 'rules').tallies(
+        targetUid,
+        documentIds.filter((id) => published.has(id))
+      );
+      const loaded = new Map<string, Entry>();
+      for (const documentId of documentIds) {
+        const entry = published.has(documentId) ? { counts: publicPart(documentId, tallies.get(documentId)), storedAt } : null;
+        store(ticket, targetUid, documentId, entry);
+        if (entry) loaded.set(documentId, entry);
+      }
+      return loaded;
+    });
+
+  const readOf = (targetUid: string, entry: Entry): PublicRead => ({ targetUid, tally: copy(entry), storedAt: entry.storedAt });
 
   const cache = {
     /** One document's public tally, or null when it is not a published document of the target. */
     async tally(targetUid: string, documentId: string): Promise<PublicRead | null> {
-      const entry = lookup(targetUid, documentId) ?? (await load(targetUid, [documentId])).get(documentId);
-      return entry?.published ? { targetUid, tally: copy(entry), storedAt: entry.storedAt } : null;
+      const cached = lookup(targetUid, documentId);
+      const entry = cached === undefined ? (await load(targetUid, [documentId])).get(documentId) : cached;
+      return entry ? readOf(targetUid, entry) : null;
     },
 
     /** Public tallies of published documents across every target, in the order asked; others are left out. */
@@ -105,13 +174,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const documentId of unique) {
           if (found.has(documentId)) continue;
           const entry = lookup(target.uid, documentId);
-          if (!entry) misses.push(documentId);
-          else if (entry.published) found.set(documentId, { targetUid: target.uid, tally: copy(entry), storedAt: entry.storedAt });
+          if (entry === undefined) misses.push(documentId);
+          else if (entry) found.set(documentId, readOf(target.uid, entry));
         }
         if (misses.length === 0) continue;
-        for (const [documentId, entry] of await load(target.uid, misses)) {
-          if (entry.published) found.set(documentId, { targetUid: target.uid, tally: copy(entry), storedAt: entry.storedAt });
-        }
+        for (const [documentId, entry] of await load(target.uid, misses)) found.set(documentId, readOf(target.uid, entry));
       }
       return unique.filter((id) => found.has(id)).map((id) => found.get(id) as PublicRead);
     },
@@ -126,19 +193,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const misses: string[] = [];
       for (const documentId of new Set(documentIds)) {
         const entry = lookup(targetUid, documentId);
-        if (entry?.published) {
+        if (entry) {
           tallies.set(documentId, copy(entry));
           oldest = Math.min(oldest, entry.storedAt);
         } else misses.push(documentId);
       }
       if (misses.length > 0) {
-        const startedAt = epoch;
-        const storedAt = now();
-        for (const [documentId, tally] of await getService(strapi, 'rules').tallies(targetUid, misses)) {
-          // The response showed it published; a later unpublish announces and drops the entry.
-          store(targetUid, documentId, { counts: publicPart(documentId, tally), published: true, storedAt }, startedAt);
-          tallies.set(documentId, { ...tally, mine: null });
-        }
+        await reading(targetUid, misses, async (ticket) => {
+          const storedAt = now();
+          for (const [documentId, tally] of await getService(strapi, 'rules').tallies(targetUid, misses)) {
+            // The response showed it published; a later unpublish announces and drops the entry.
+            store(ticket, targetUid, documentId, { counts: publicPart(documentId, tally), storedAt });
+            tallies.set(documentId, { ...tally, mine: null });
+          }
+        });
       }
       return { tallies, oldest };
     },
@@ -150,26 +218,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return Math.max(0, Math.min(maxAge, maxAge - Math.ceil((now() - storedAt - 250) / 1000)));
     },
 
-    /** A write (or publication change) on this document: drop its entry. */
+    /** A write (or publication change) on this document: drop what is known of it, and make its reads in flight unstorable. */
     invalidate(targetUid: string, documentId: string): void {
-      epoch += 1;
-      entries.delete(keyOf(targetUid, documentId));
+      const key = keyOf(targetUid, documentId);
+      entries.delete(key);
+      absent.delete(key);
+      const flight = inFlight.get(key);
+      if (flight) flight.generation += 1;
     },
 
     /** Forget everything (the change feed reconnected: notifications may have been lost). */
     clear(): void {
       epoch += 1;
       entries.clear();
+      absent.clear();
     },
 
+    /** Published tallies held. */
     size(): number {
       return entries.size;
+    },
+
+    /** Ids held as "not a published document" (tests and diagnostics). */
+    negativeSize(): number {
+      return absent.size;
     },
 
     /** Whether a fresh entry for this document is held (tests and diagnostics; it does not count as a use). */
     has(targetUid: string, documentId: string): boolean {
       const entry = entries.get(keyOf(targetUid, documentId));
-      return Boolean(entry) && now() - (entry as Entry).storedAt < maxAgeMs();
+      return Boolean(entry) && isFresh((entry as Entry).storedAt);
     },
   };
 
