@@ -342,7 +342,8 @@ describe("the public role's permissions", () => {
   it('changed by another instance (no lifecycle here) apply once the kept ability is older than its TTL', async () => {
     let now = 1_000_000;
     const strategy = createPublicAccessStrategy(app.strapi, () => now);
-    const ctx = { get: () => '' } as never;
+    const pluginRoute = { route: { info: { pluginName: 'reactions' } } };
+    const ctx = { get: () => '', state: pluginRoute } as never;
     const scope = { scope: [TALLY_ACTION] };
     const check = async () => {
       const auth = await strategy.authenticate(ctx);
@@ -370,7 +371,11 @@ describe("the public role's permissions", () => {
       now += 1;
       expect(await check()).toBe('ForbiddenError');
       // Asking without identity is Strapi's own strategies' business when a header is present.
-      expect(await strategy.authenticate({ get: (name: string) => (name === 'authorization' ? 'Bearer x' : '') } as never)).toEqual({ authenticated: false });
+      expect(await strategy.authenticate({ get: (name: string) => (name === 'authorization' ? 'Bearer x' : ''), state: pluginRoute } as never)).toEqual({
+        authenticated: false,
+      });
+      // The host's own routes are the host's strategies' business.
+      expect(await strategy.authenticate({ get: () => '', state: { route: { info: { pluginName: 'other' } } } } as never)).toEqual({ authenticated: false });
     } finally {
       await permissions().create({ data: { action: TALLY_ACTION, role } });
     }
