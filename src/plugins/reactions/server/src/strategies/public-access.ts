@@ -36,6 +36,12 @@ type Auth = { ability: Ability | null; credentials: unknown };
 export const pluginRouteAuth = () => ({ strategies: [PUBLIC_ACCESS_STRATEGY, 'content-api-token', 'users-permissions'] });
 
 export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => number = Date.now) => {
+  const graphqlPath = String(strapi.config.get('plugin::graphql.endpoint', '/graphql')).toLowerCase();
+  const isPluginRequest = (ctx: Context) => {
+    const info = (ctx.state?.route as { info?: { pluginName?: string } } | undefined)?.info;
+    if (info?.pluginName === PLUGIN_ID) return true;
+    return Boolean(info && !info.pluginName && strapi.plugin('graphql') && ctx.path.toLowerCase() === graphqlPath);
+  };
   let cached: { ability: Ability | null; at: number } | null = null;
   let building: Promise<Ability | null> | null = null;
   // Bumped by every change: a rebuild that began before one is not kept.
@@ -78,9 +84,9 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
       building = null;
     },
     async authenticate(ctx: Context) {
-      // The host's own routes are left to the host's strategies (Strapi offers every registered one to every route).
-      const route = ctx.state?.route as { info?: { pluginName?: string } } | undefined;
-      if (route?.info?.pluginName !== PLUGIN_ID) return { authenticated: false };
+      // The host's own routes are left to the host's strategies (Strapi offers every registered
+      // one to every route); GraphQL authenticates the whole request, the plugin's fields included.
+      if (!isPluginRequest(ctx)) return { authenticated: false };
       if (ctx.get('authorization')) return { authenticated: false };
       const ability = await publicAbility();
       return ability ? { authenticated: true, credentials: null, ability } : { authenticated: false };
