@@ -11,7 +11,8 @@
  *   heading         heading text; default "What's Your Reaction?"
  *   heading-level   1-6, default 2
  *   live            (boolean) follow other readers' reactions as they happen, over the
- *                   server's live stream (GET /api/reaction-stream, Server-Sent Events)
+ *                   server's live stream (GET /api/reaction-stream, Server-Sent Events);
+ *                   all live bars of a page with the same api-base share one stream
  * Properties
  *   authToken       a users-permissions JWT for signed-in readers (kept out of the DOM)
  *   tally           the last tally the server confirmed (read-only)
@@ -215,6 +216,60 @@ const el = (tag, attributes = {}, text) => {
   return node;
 };
 
+// One live stream per page and API origin for all live bars (at most 100 ids a stream): many
+// streams would meet the server's per-address cap and HTTP/1.1's six connections per origin.
+const hubs = new Map();
+const hubOf = (base) => {
+  if (!hubs.has(base)) hubs.set(base, { base, bars: new Set(), sources: [], key: null, last: new Map(), wait: 5000 });
+  return hubs.get(base);
+};
+// Bars added or removed in one task change the stream once.
+const queueHub = (hub) => {
+  if (hub.queued) return;
+  hub.queued = true;
+  queueMicrotask(() => {
+    hub.queued = false;
+    openHub(hub);
+  });
+};
+const openHub = (hub, again) => {
+  const ids = [...new Set([...hub.bars].map((bar) => bar.documentId))].sort();
+  if (!again && ids.join() === hub.key) return;
+  hub.key = ids.join();
+  clearTimeout(hub.timer);
+  for (const source of hub.sources) source.close();
+  hub.sources = [];
+  for (const id of hub.last.keys()) if (!ids.includes(id)) hub.last.delete(id);
+  for (let i = 0; i < ids.length; i += 100) {
+    // No credentials: the stream is the same for everyone and never carries `mine`.
+    const source = new EventSource(`${hub.base}/api/reaction-stream?documentIds=${ids.slice(i, i + 100).map(encodeURIComponent).join()}`);
+    hub.sources.push(source);
+    source.addEventListener('tally', (event) => {
+      let tally;
+      try {
+        tally = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      hub.last.set(tally.documentId, tally);
+      for (const bar of hub.bars) if (bar.documentId === tally.documentId) bar._liveTally(tally);
+    });
+    source.addEventListener('open', () => {
+      hub.wait = 5000;
+      for (const bar of hub.bars) bar.setAttribute('live-connected', '');
+    });
+    source.addEventListener('error', () => {
+      for (const bar of hub.bars) bar.removeAttribute('live-connected');
+      // EventSource retries by itself unless the server refused (403, 429...): then back off and reopen.
+      if (source.readyState === EventSource.CLOSED && hub.sources.includes(source)) {
+        clearTimeout(hub.timer);
+        hub.timer = setTimeout(() => openHub(hub, true), hub.wait);
+        hub.wait = Math.min(hub.wait * 2, 300000);
+      }
+    });
+  }
+};
+
 export class ReactionBar extends HTMLElement {
   static get observedAttributes() {
     return ['document-id', 'api-base', 'content-type', 'heading', 'heading-level', 'live'];
@@ -235,8 +290,7 @@ export class ReactionBar extends HTMLElement {
     this._cooldownTimer = null;
     this._coolingDown = false;
     this._buttons = new Map();
-    this._live = null; // the EventSource while `live` is on
-    this._liveRetry = null;
+    this._live = null; // the page's shared stream (hub) while `live` is on
 
     const root = this.attachShadow({ mode: 'open' });
     adoptStyles(root);
@@ -286,6 +340,7 @@ export class ReactionBar extends HTMLElement {
 
   connectedCallback() {
     this._scheduleLoad();
+    this._syncLive();
   }
 
   disconnectedCallback() {
@@ -300,8 +355,10 @@ export class ReactionBar extends HTMLElement {
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue) return;
     if (name === 'heading' || name === 'heading-level') this._renderHeading();
-    else if (name === 'live' && this.isConnected) this._syncLive();
-    else if (this.isConnected) this._scheduleLoad();
+    else if (this.isConnected) {
+      this._syncLive();
+      if (name !== 'live') this._scheduleLoad();
+    }
   }
 
   /** Several attributes set in one go (or an upgrade plus connect) cause one load. */
@@ -470,9 +527,11 @@ export class ReactionBar extends HTMLElement {
       this._loading = false;
       this._kinds = kinds;
       this._server = tally;
+      // The stream may have spoken first; it is at least as fresh as a (possibly cached) read.
+      const streamed = this._live && this._live.last.get(this.documentId);
+      if (streamed) this._server = { ...tally, total: streamed.total, counts: { ...streamed.counts } };
       this._buildButtons();
       this._render();
-      this._syncLive();
     } catch (error) {
       if (generation !== this._generation) return;
       this._loading = false;
@@ -607,47 +666,34 @@ export class ReactionBar extends HTMLElement {
 
   // ---- live -----------------------------------------------------------------------------------
 
-  /** Opens or closes the live stream to match the `live` attribute. */
+  /** Joins or leaves the page's shared stream to match `live`, `document-id` and `api-base`. */
   _syncLive() {
-    const wanted = this.hasAttribute('live') && this.isConnected && this.documentId && typeof EventSource !== 'undefined';
-    const url = `${this.apiBase}/api/reaction-stream?documentIds=${encodeURIComponent(this.documentId)}`;
-    if (this._live && (!wanted || this._live.url !== new URL(url, location.href).href)) this._stopLive();
-    if (!wanted || this._live) return;
-    // No credentials: the stream is the same for everyone and never carries `mine`.
-    const source = new EventSource(url);
-    this._live = source;
-    source.addEventListener('tally', (event) => {
-      let tally;
-      try {
-        tally = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (!this._server || tally.documentId !== this.documentId) return;
-      // While the reader's own write is in flight its response settles the bar; then the next event.
-      if (this._syncing) return;
-      this._server = { ...this._server, total: tally.total, counts: { ...tally.counts } };
-      this._render();
-      this.setAttribute('live-updated', String(Date.now()));
-    });
-    source.addEventListener('open', () => this.setAttribute('live-connected', ''));
-    source.addEventListener('error', () => {
-      this.removeAttribute('live-connected');
-      // EventSource retries by itself unless the server refused (429, 404...): then back off and reopen.
-      if (source.readyState === EventSource.CLOSED && this._live === source) {
-        this._live = null;
-        clearTimeout(this._liveRetry);
-        this._liveRetry = setTimeout(() => this._syncLive(), 5000);
-      }
-    });
+    const hub = this.hasAttribute('live') && this.isConnected && this.documentId && typeof EventSource !== 'undefined' ? hubOf(this.apiBase) : null;
+    if (this._live !== hub) {
+      if (this._live) this._stopLive();
+      if (hub) hub.bars.add(this);
+      this._live = hub;
+      // Joining a stream that is already open (another bar of the same story): no 'open' comes.
+      if (hub && hub.sources.some((source) => source.readyState === 1)) this.setAttribute('live-connected', '');
+    }
+    if (hub) queueHub(hub);
   }
 
   _stopLive() {
-    clearTimeout(this._liveRetry);
-    this._liveRetry = null;
-    if (this._live) this._live.close();
+    const hub = this._live;
     this._live = null;
     this.removeAttribute('live-connected');
+    if (!hub) return;
+    hub.bars.delete(this);
+    queueHub(hub);
+  }
+
+  /** A tally from the stream; while the reader's own write is in flight its response settles the bar. */
+  _liveTally(tally) {
+    if (!this._server || this._syncing) return;
+    this._server = { ...this._server, total: tally.total, counts: { ...tally.counts } };
+    this._render();
+    this.setAttribute('live-updated', String(Date.now()));
   }
 
   // ---- rendering --------------------------------------------------------------------------

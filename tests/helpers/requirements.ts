@@ -34,3 +34,15 @@ export const describeWith = (program: string, install: string): Group => {
   const skipping = describe.skip;
   return (name, fn) => skipping(`${name} [skipped: ${reason}]`, fn);
 };
+
+type Database = 'postgres' | 'sqlite';
+
+/**
+ * A group that belongs to one database: jest's `describe` when the tests run on it, otherwise
+ * reported as skipped with a name that says why, so the count shows it rather than losing it.
+ */
+export const describeOn = (database: Database, name: string, fn: () => void): void => {
+  const current: Database = process.env.DATABASE_CLIENT === 'postgres' ? 'postgres' : 'sqlite';
+  if (current === database) describe(name, fn);
+  else describe.skip(`${name} skipped (other database)`, fn);
+};

@@ -4,7 +4,7 @@
  */
 import http from 'http';
 
-export type SseEvent = { event: string; data: string };
+export type SseEvent = { event: string; data: string; id?: string };
 
 export type SseStream = {
   status: number;
@@ -15,6 +15,13 @@ export type SseStream = {
   text: () => string;
   waitFor: <T>(check: () => T | undefined | false, timeoutMs?: number) => Promise<T>;
   close: () => void;
+  /** Stops reading (the socket's receive window fills, as a stalled reader's would), and reads again. */
+  pause: () => void;
+  resume: () => void;
+  /** Whether the server ended the response properly (its last chunk), rather than dropping it. */
+  complete: () => boolean;
+  /** The client's local port: tells this connection apart on the server. */
+  localPort: number;
   /** Drops the connection with a TCP reset, as a crashed client or a middlebox would. */
   reset: () => void;
   closed: Promise<void>;
@@ -37,22 +44,26 @@ export const openSse = (url: string, headers: Record<string, string> = {}): Prom
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           let event = 'message';
+          let id: string | undefined;
           const data: string[] = [];
           let hasData = false;
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) comments.push(line.slice(1).trim());
             else if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('id:')) id = line.slice(3).trim();
             else if (line.startsWith('data:')) {
               hasData = true;
               data.push(line.slice(5).trimStart());
             }
           }
-          if (hasData) events.push({ event, data: data.join('\n') });
+          if (hasData) events.push(id === undefined ? { event, data: data.join('\n') } : { event, data: data.join('\n'), id });
           end = buffer.indexOf('\n\n');
         }
         for (const wake of waiters) wake();
       });
       const closed = new Promise<void>((done) => res.on('close', () => done()));
+      // A dropped connection is an 'aborted' response; without a listener it would be thrown.
+      res.on('error', () => undefined);
       resolve({
         status: res.statusCode ?? 0,
         headers: res.headers,
@@ -61,6 +72,10 @@ export const openSse = (url: string, headers: Record<string, string> = {}): Prom
         text: () => raw,
         closed,
         close: () => req.destroy(),
+        pause: () => res.pause(),
+        resume: () => res.resume(),
+        complete: () => res.complete,
+        localPort: req.socket?.localPort ?? 0,
         reset: () => req.socket?.resetAndDestroy(),
         waitFor: <T>(check: () => T | undefined | false, timeoutMs = 5000) =>
           new Promise<T>((done, fail) => {

@@ -39,7 +39,27 @@ describe('plugin config', () => {
     [{ anonymous: 'yes' }, 'anonymous'],
     [{ rateLimitRedisUrl: 'http://cache' }, 'rateLimitRedisUrl'],
     [{ embedTalies: false }, 'unknown option(s): embedTalies'],
+    [{ streamMaxBufferBytes: 1023 }, 'streamMaxBufferBytes'],
+    [{ streamMaxBufferBytes: 'lots' }, 'streamMaxBufferBytes'],
+    [{ streamMaxLifetimeSeconds: 0 }, 'streamMaxLifetimeSeconds'],
+    [{ streamHeartbeatSeconds: 26 }, 'streamHeartbeatSeconds'],
   ])('refuses %j, naming %s', (change, named) => {
     expect(messageOf({ ...valid(), ...change })).toContain(named);
+  });
+
+  // GraphQL refuses these names as enum values (ReactionKind), which would stop the start later
+  // and less clearly; as JSON keys they are also easy to confuse with the values themselves.
+  it.each(['true', 'false', 'null'])('refuses the kind %s, which GraphQL cannot take as an enum value', (kind) => {
+    expect(messageOf({ ...valid(), kinds: [DEFAULT_KINDS[0], { kind, label: 'Odd', emoji: '🤔' }] })).toContain('kinds[1].kind');
+    expect(messageOf({ ...valid(), kinds: [DEFAULT_KINDS[0], { kind, label: 'Odd', emoji: '🤔' }] })).toContain(kind);
+  });
+
+  it('still accepts kinds that only begin with those words', () => {
+    expect(messageOf({ ...valid(), kinds: [{ kind: 'true_story', label: 'True story', emoji: '📰' }, { kind: 'nullify', label: 'Nullify', emoji: '🚫' }] })).toBe('');
+  });
+
+  it('gives the live stream bounded defaults', () => {
+    expect(config.default({ env })).toMatchObject({ streamMaxBufferBytes: 65536, streamMaxLifetimeSeconds: 3600, streamHeartbeatSeconds: 20 });
+    expect(messageOf({ ...valid(), streamMaxBufferBytes: 1024, streamMaxLifetimeSeconds: 1 })).toBe('');
   });
 });

@@ -42,6 +42,10 @@ export type ReactionsConfig = {
   streamConnectionsPerAddress: number;
   /** Live streams one instance holds open at most. */
   streamMaxConnections: number;
+  /** Bytes one live stream may have queued unsent (a client that stopped reading) before it is cut off. */
+  streamMaxBufferBytes: number;
+  /** Seconds of the plugin clock after which a live stream ends (the client reconnects). */
+  streamMaxLifetimeSeconds: number;
 };
 
 type Env = {
@@ -51,6 +55,8 @@ type Env = {
 };
 
 const KIND_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+// Valid names, yet GraphQL refuses them as enum values (ReactionKind) and the start would fail later.
+const RESERVED_KINDS = ['true', 'false', 'null'];
 const UID_PATTERN = /^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/;
 
 export const configSchema = yup
@@ -62,7 +68,11 @@ export const configSchema = yup
       .array(
         yup
           .object({
-            kind: yup.string().matches(KIND_PATTERN, '${path} must match ' + String(KIND_PATTERN)).required(),
+            kind: yup
+              .string()
+              .matches(KIND_PATTERN, '${path} must match ' + String(KIND_PATTERN))
+              .notOneOf(RESERVED_KINDS, '${path} must not be true, false or null (GraphQL cannot take them as enum values)')
+              .required(),
             label: yup.string().min(1).required(),
             emoji: yup.string().min(1).required(),
           })
@@ -88,6 +98,8 @@ export const configSchema = yup
     streamHeartbeatSeconds: yup.number().min(0.05).max(25).required(),
     streamConnectionsPerAddress: yup.number().integer().min(0).required(),
     streamMaxConnections: yup.number().integer().min(1).required(),
+    streamMaxBufferBytes: yup.number().integer().min(1024).required(),
+    streamMaxLifetimeSeconds: yup.number().integer().min(1).required(),
   })
   .noUnknown(true, 'unknown option(s): ${unknown}');
 
@@ -115,6 +127,8 @@ export default {
     streamHeartbeatSeconds: Number(env('REACTIONS_STREAM_HEARTBEAT_SECONDS', '20')),
     streamConnectionsPerAddress: env.int('REACTIONS_STREAM_CONNECTIONS_PER_ADDRESS', 20),
     streamMaxConnections: env.int('REACTIONS_STREAM_MAX_CONNECTIONS', 10000),
+    streamMaxBufferBytes: env.int('REACTIONS_STREAM_MAX_BUFFER_BYTES', 65536),
+    streamMaxLifetimeSeconds: env.int('REACTIONS_STREAM_MAX_LIFETIME_SECONDS', 3600),
   }),
   validator: (config: unknown) => {
     configSchema.validateSync(config, { strict: true, abortEarly: true });

@@ -17,8 +17,8 @@ const CACHING_TEXT = (maxAge: number) =>
     '`Authorization`, `Cookie` and `X-Reactor-Token`. Strapi\'s own list and one of a target carry `public, max-age` without identity too.',
     '',
     '**Live tallies.** `GET /api/reaction-stream?documentIds=a,b` (Server-Sent Events) sends the current tally of each published id, then',
-    '`event: tally` with the new public tally (no `mine`) on every change, whichever instance took the write, and a `: ping` comment at',
-    'least every 25 s. Unknown and unpublished ids are ignored (as `reaction-tallies` leaves them out). A page gets the reader\'s own',
+    '`event: tally` with the new public tally (no `mine`) on changes (at most one a second per document, the last state always sent),',
+    'whichever instance took the write, and a `: ping` comment at least every 25 s. Unknown and unpublished ids are ignored (as `reaction-tallies` leaves them out). A page gets the reader\'s own',
     'kinds from `GET /api/reactions/mine?documentIds=` (private, one small request), beside the cacheable counts.',
   ].join('\n');
 
@@ -44,25 +44,39 @@ const streamPath = (settings: CacheableSettings) => ({
     operationId: 'streamReactionTallies',
     summary: `Live tallies of up to ${settings.maxBatchIds} documents (Server-Sent Events)`,
     description: [
-      'A `text/event-stream` that never ends on its own. First `retry: 1000`, then `event: tally` with the current tally of each',
-      'published id asked for, then one `event: tally` per change (`data` is the tally without `mine`), within a second of the write,',
-      'whichever instance took it; a `: ping` comment line keeps the connection alive (at least every 25 s).',
+      'A `text/event-stream`. First `retry: 1000`, then `event: tally` with the current tally of each published id asked for,',
+      'then `event: tally` on changes (`data` is the tally without `mine`), whichever instance took the write: at most one a second per',
+      'document, the last state always sent. Every event has an `id:`; a reconnect with `Last-Event-ID` gets the current tallies',
+      '(state, not a replay), then live events. A `: ping` comment line keeps the connection alive (at least every 25 s).',
+      'The stream ends cleanly after `REACTIONS_STREAM_MAX_LIFETIME_SECONDS` (EventSource reconnects). A client that stops reading is',
+      'cut off once its unsent bytes pass `REACTIONS_STREAM_MAX_BUFFER_BYTES` (`event: overflow`, delivered only if it drains).',
+      'It obeys the tally read\'s permission (`reactions.tally`): 403 without it, and open streams end when it is revoked.',
       'Identity is ignored: no cookie is set, nothing personal is sent; `Cache-Control: no-store`, `X-Accel-Buffering: no`.',
       'Each client address (an IPv6 /64 counts as one) may hold a limited number of streams per server (`REACTIONS_STREAM_CONNECTIONS_PER_ADDRESS`); past it, 429.',
     ].join(' '),
     security: [{}],
-    parameters: [{ $ref: '#/components/parameters/DocumentIds' }],
+    parameters: [
+      { $ref: '#/components/parameters/DocumentIds' },
+      {
+        name: 'Last-Event-ID',
+        in: 'header',
+        required: false,
+        description: 'Sent by EventSource on a reconnect: the answer is the same (the current tallies, then live events).',
+        schema: { type: 'string' },
+      },
+    ],
     responses: {
       '200': {
         description: 'The stream.',
         content: {
           'text/event-stream': {
             schema: { type: 'string' },
-            example: 'retry: 1000\n\nevent: tally\ndata: {"documentId":"lmh0ha971s5xsdtc4rv1vzqa","total":1,"counts":{"like":1}}\n\n: ping\n\n',
+            example: 'retry: 1000\n\nid: 1765151293001\nevent: tally\ndata: {"documentId":"lmh0ha971s5xsdtc4rv1vzqa","total":1,"counts":{"like":1}}\n\n: ping\n\n',
           },
         },
       },
       '400': { $ref: '#/components/responses/ValidationError' },
+      '403': { $ref: '#/components/responses/Forbidden' },
       '429': { $ref: '#/components/responses/TooManyRequests' },
     },
   },

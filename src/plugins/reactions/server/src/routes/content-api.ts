@@ -9,6 +9,7 @@
  * keeps the public role's ability in memory instead of reading it per request.
  */
 import { pluginRouteAuth as auth } from '../strategies/public-access';
+import { STREAM_ACTION } from '../services/stream';
 
 export default {
   type: 'content-api',
@@ -23,8 +24,9 @@ export default {
     { method: 'GET', path: '/reactions/mine', handler: 'mine.find', config: { auth: auth() } },
     { method: 'DELETE', path: '/reactions/mine', handler: 'mine.forget', config: { auth: auth() } },
     { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: { auth: auth() } },
-    // Identity-free by design (never `mine`, never a cookie): no JWT check per subscriber.
-    { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: false } },
+    // The stream is the tally read kept open: it obeys the same permission (`reactions.tally`),
+    // so revoking Public's tally also refuses streams (services/stream.ts closes open ones).
+    { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: { ...auth(), scope: [STREAM_ACTION] } } },
     { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: { auth: auth() } },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },

@@ -75,13 +75,32 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
     return building;
   };
 
+  const listeners = new Set<() => void>();
+
   return {
     name: PUBLIC_ACCESS_STRATEGY,
-    /** Forgets the public ability (a permission or role changed). */
+    /** Forgets the public ability (a permission or role changed), and tells those who follow it. */
     invalidate() {
       generation += 1;
       cached = null;
       building = null;
+      for (const listener of [...listeners]) listener();
+    },
+    /** Called after each change to a role or permission on this instance; returns the unsubscribe function. */
+    onInvalidate(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    /**
+     * Whether the public role holds `action` now (kept ability; no read within its TTL). Without
+     * users-permissions every reader route is public, so nothing can be revoked.
+     */
+    async publicMay(action: string): Promise<boolean> {
+      if (!strapi.plugin('users-permissions')) return true;
+      const ability = await publicAbility();
+      return Boolean(ability?.can(action));
     },
     async authenticate(ctx: Context) {
       // The host's own routes are left to the host's strategies (Strapi offers every registered
@@ -103,9 +122,17 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
 const WATCHED = ['plugin::users-permissions.permission', 'plugin::users-permissions.role'];
 const CHANGES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany'];
 
+export type PublicAccess = ReturnType<typeof createPublicAccessStrategy>;
+/** Per Strapi instance (tests boot several in one process). */
+const registered = new WeakMap<Core.Strapi, PublicAccess>();
+
+/** This instance's strategy: the live stream re-checks open streams with it. */
+export const publicAccessOf = (strapi: Core.Strapi): PublicAccess | undefined => registered.get(strapi);
+
 /** Registers the strategy for content-API routes, and forgets its ability whenever a role or permission changes here. */
 export const registerPublicAccess = (strapi: Core.Strapi) => {
   const strategy = createPublicAccessStrategy(strapi, () => getService(strapi, 'clock').now().getTime());
+  registered.set(strapi, strategy);
   strapi.get('auth').register('content-api', strategy);
   if (!strapi.plugin('users-permissions')) return;
   const invalidate = () => strategy.invalidate();
