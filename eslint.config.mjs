@@ -33,7 +33,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['public/**/*.js'],
+    files: ['public/**/*.js', 'src/plugins/reactions/bar/**/*.js'],
     languageOptions: {
       globals: {
         window: 'readonly',

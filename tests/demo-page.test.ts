@@ -165,7 +165,7 @@ describe('the demo page at /', () => {
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toMatch(/text\/html/);
     const html = await home.text();
-    expect(html).toContain('src="/reaction-bar.js"');
+    expect(html).toContain('src="/api/reactions/reaction-bar.js"');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts: the CSP forbids them
 
     const { page, problems, requests } = await newPage();
@@ -333,7 +333,7 @@ describe('the reaction bar', () => {
   it('drops into a page on another origin (api-base), keeping the reader by header token', async () => {
     const target = articles[2];
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner site</title>
-      <script type="module" src="${server.url}/reaction-bar.js"></script></head>
+      <script type="module" src="${server.url}/api/reactions/reaction-bar.js"></script></head>
       <body><h1>A partner's page</h1><reaction-bar document-id="${target.documentId}" api-base="${server.url}"></reaction-bar></body></html>`;
     const partner = http.createServer((_req, res) => {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');

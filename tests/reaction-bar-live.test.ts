@@ -113,7 +113,7 @@ describe('<reaction-bar live> in Chromium', () => {
     });
     // A page of the API's origin with three live bars and one that is not live.
     const html =
-      '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/reaction-bar.js"></script></head><body>' +
+      '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/api/reactions/reaction-bar.js"></script></head><body>' +
       ids.slice(0, 3).map((id) => `<reaction-bar live document-id="${id}"></reaction-bar>`).join('') +
       `<reaction-bar document-id="${ids[3]}"></reaction-bar></body></html>`;
     await page.route(`${server.url}/several-bars.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));

@@ -1,5 +1,6 @@
 import admin from './admin';
 import analytics from './analytics';
+import bar from './bar';
 import documentation from './documentation';
 import editorial from './editorial';
 import live from './live';
@@ -7,4 +8,4 @@ import mine from './mine';
 import reactions from './reactions';
 import trends from './trends';
 
-export default { reactions, documentation, admin, mine, live, trends, editorial, analytics };
+export default { bar, reactions, documentation, admin, mine, live, trends, editorial, analytics };

@@ -30,5 +30,7 @@ export default {
     { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: { auth: auth() } },
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
+    // The <reaction-bar> web component the package ships.
+    { method: 'GET', path: '/reactions/reaction-bar.js', handler: 'bar.script', config: { auth: false } },
   ],
 };

@@ -1,7 +1,7 @@
 /**
  * <reaction-bar>: a dependency-free "What's Your Reaction?" bar for the reactions REST API.
  *
- *   <script type="module" src="https://cms.example.com/reaction-bar.js"></script>
+ *   <script type="module" src="https://cms.example.com/api/reactions/reaction-bar.js"></script>
  *   <reaction-bar document-id="lmh0ha971s5xsdtc4rv1vzqa"></reaction-bar>
  *
  * Attributes
