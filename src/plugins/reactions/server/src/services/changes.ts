@@ -13,11 +13,15 @@
  *   connection, not the plugin's tables.
  * - SQLite (one process per database file): in-process only.
  *
+ * This instance's cache and subscribers hear of a change once its transaction commits, never of
+ * one rolled back; a subscriber that throws is logged and the others still hear of it.
  * A notification carries the target uid and documentId, nothing about the reader.
  */
 import type { Core } from '@strapi/strapi';
 import { EventEmitter } from 'events';
 import type { Client, ClientConfig } from 'pg';
+import { afterCommit } from '../utils/after-commit';
+import { runLogged } from '../utils/run-logged';
 import { getService } from '../utils/services';
 
 export const CHANGE_CHANNEL = 'reactions_changes';
@@ -140,14 +144,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       local.removeAllListeners();
     },
 
-    /** A committed change to this document's tally (or publication): every instance hears of it. */
+    /** A change to this document's tally (or publication): every instance hears of it once it commits. */
     async announce(targetUid: string, documentId: string): Promise<void> {
-      // This instance's cache at once, so its next read sees its own write.
-      cache().invalidate(targetUid, documentId);
-      if (!isPostgres()) {
-        setImmediate(() => local.emit('change', { targetUid, documentId }));
-        return;
-      }
+      // This instance's cache as soon as the change commits (before the caller answers), so its
+      // next read sees its own write and no read in between caches the state before it.
+      afterCommit(strapi, 'the change feed', () => {
+        cache().invalidate(targetUid, documentId);
+        // Off the writer's path: subscribers (the live stream) fan out on their own turn.
+        if (!isPostgres()) setImmediate(() => local.emit('change', { targetUid, documentId }));
+      });
+      if (!isPostgres()) return;
       const payload = JSON.stringify({ t: targetUid, d: documentId });
       try {
         // Inside a transaction the notification is delivered at its commit, never before.
@@ -164,8 +170,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Changes from every instance (this one included); returns the unsubscribe function. */
     subscribe(listener: (change: Change) => void): () => void {
-      local.on('change', listener);
-      return () => local.off('change', listener);
+      const guarded = (change: Change) => runLogged(strapi, 'a change feed subscriber', () => listener(change));
+      local.on('change', guarded);
+      return () => local.off('change', guarded);
     },
 
     /** For operators and tests: whether the listener is up, and how often it (re)connected. */
