@@ -34,3 +34,16 @@ export const describeWith = (program: string, install: string): Group => {
   const skipping = describe.skip;
   return (name, fn) => skipping(`${name} [skipped: ${reason}]`, fn);
 };
+
+type DatabaseClient = 'sqlite' | 'postgres';
+
+/**
+ * A group that only means something on one database: jest's `describe` there; on the other it is
+ * reported as skipped (named so), never silently missing from the count.
+ */
+export const describeOn = (client: DatabaseClient): Group => {
+  const current: DatabaseClient = process.env.DATABASE_CLIENT === 'postgres' ? 'postgres' : 'sqlite';
+  if (current === client) return describe;
+  const skipping = describe.skip;
+  return (name, fn) => skipping(`${name} [${client} only: skipped (other database)]`, fn);
+};
