@@ -2,7 +2,8 @@
 /**
  * `npm run reactions:reconcile [-- --check]`: recomputes every reaction counter from the stored
  * reactions and repairs any drift (with --check, only reports it and exits 1 when there is some).
- * Safe to run on a live database: it locks the reaction tables for the moment it takes.
+ * Safe to run on a live database: it works through documents in batches without table locks, and
+ * writes go on meanwhile.
  */
 'use strict';
 

@@ -114,7 +114,7 @@ afterAll(async () => {
 });
 
 // Each database runs its own group: the feed is LISTEN/NOTIFY on one, in-process on the other.
-describeOn("postgres", "two instances on PostgreSQL", () => {
+describeOn('postgres', 'two instances on PostgreSQL', () => {
   it("each instance holds exactly one listener connection", async () => {
     const client = await pgClient();
     try {
@@ -232,7 +232,7 @@ describeOn("postgres", "two instances on PostgreSQL", () => {
   });
 });
 
-describeOn("sqlite", "two instances on SQLite", () => {
+describeOn('sqlite', 'two instances on SQLite', () => {
   it("a write on one instance reaches the other's public read within the max-age", async () => {
     const id = articles[0];
     expect((await tallyOf(second.url, id)).data.total).toBe(0);

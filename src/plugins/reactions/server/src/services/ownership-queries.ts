@@ -4,13 +4,14 @@
  * methods in and hands over its helpers), kept in its own file because it is one concern.
  *
  * Claim and concurrency: a claim moves rows from the anonymous reader key to the user's key.
- * - PostgreSQL: every write of one reader on one document holds that (document, reader) advisory
- *   lock (store.ts `lockReader`). The claim takes those locks for both reader keys on every
- *   document the anonymous reader has reacted to, all at once, in ascending lock-id order (a
- *   fixed global order, so two claims cannot deadlock; a write holds one such lock at a time,
- *   so it cannot either). Then it only touches those documents: nobody else can write to them
- *   for either key until it commits. A reaction the anonymous reader adds on another document
- *   while the claim runs is a write after the claim, and stays with the token.
+ * - PostgreSQL: every write of a reader holds that reader's advisory lock (store.ts
+ *   `lockReaders`), one per reader whatever the number of documents. The claim takes the two
+ *   readers' locks first, in ascending lock-id order (the one global order: two claims cannot
+ *   deadlock, and a write holds one reader lock at a time, so it cannot either), and neither
+ *   reader writes anything until it commits: a reaction the token adds meanwhile comes after the
+ *   claim and stays with the token. Two locks, not two per document: a token with thousands of
+ *   reactions would exhaust the shared lock table (max_locks_per_transaction). Rows then move in
+ *   a few set-based statements; counters change in batches in the global counter order.
  * - SQLite: the transaction's first statement is a write (the DELETE), which takes the database's
  *   write lock, so the whole claim is serialised with every other write.
  * A moved row keeps its document and kind, so counters only change for dropped rows.
@@ -33,7 +34,7 @@ type ReactionColumns = {
   updatedAt: string;
 };
 
-type CounterChange = { targetUid: string; documentId: string; kind: string; delta: 1 | -1 };
+type CounterChange = { targetUid: string; documentId: string; kind: string; delta: number };
 
 export type OwnershipHelpers = {
   strapi: Core.Strapi;
@@ -44,7 +45,7 @@ export type OwnershipHelpers = {
   adjustCounters: (trx: Knex.Transaction, changes: CounterChange[]) => Promise<void>;
   unlink: (trx: Knex.Transaction, targets: Target[], reactionIds: number[]) => Promise<void>;
   deleteReturning: (trx: Knex.Transaction, query: Knex.QueryBuilder, columns: string[]) => Promise<Row[]>;
-  readerLockId: (targetUid: string, documentId: string, readerKey: string) => bigint;
+  lockReaders: (trx: Knex.Transaction, readerKeys: string[]) => Promise<void>;
 };
 
 export type OwnReaction = { targetUid: string; documentId: string; kind: string; updatedAt: string };
@@ -52,8 +53,8 @@ export type OwnReactionsPage = { rows: OwnReaction[]; total: number };
 export type OwnRemoved = { id: number; targetUid: string; documentId: string; kind: string };
 export type ClaimOutcome = { moved: number; dropped: OwnRemoved[] };
 
-/** Pairs per statement when a claim is restricted to the documents it locked (bindings stay far below SQLite's limit). */
-const PAIRS_PER_STATEMENT = 400;
+/** Link rows per insert (bindings stay far below SQLite's limit). */
+const LINKS_PER_STATEMENT = 400;
 
 const chunks = <T>(items: T[], size: number): T[][] => {
   const result: T[][] = [];
@@ -76,7 +77,7 @@ const updateReturning = async (trx: Knex.Transaction, query: Knex.QueryBuilder, 
 };
 
 export const ownershipQueries = (helpers: OwnershipHelpers) => {
-  const { strapi, isPostgres, read, columnsOf, reactions, adjustCounters, unlink, deleteReturning, readerLockId } = helpers;
+  const { strapi, isPostgres, read, columnsOf, reactions, adjustCounters, unlink, deleteReturning, lockReaders } = helpers;
 
   const toRemoved = (r: ReactionColumns, rows: Row[]): OwnRemoved[] =>
     rows.map((row) => ({
@@ -157,12 +158,14 @@ export const ownershipQueries = (helpers: OwnershipHelpers) => {
     },
 
     /**
-     * Erases every reaction of a reader in one transaction, counters included. Rows are locked
-     * by id order first on PostgreSQL, the order moderation deletes take them in.
+     * Erases every reaction of a reader in one transaction, counters included. On PostgreSQL the
+     * reader's lock comes first (the reader's own writes wait), then the rows by id order, the
+     * order moderation deletes take them in.
      */
     async removeReader(readerKey: string, targets: Target[]): Promise<OwnRemoved[]> {
       const r = reactions();
       return strapi.db.transaction(async ({ trx }) => {
+        await lockReaders(trx, [readerKey]);
         if (isPostgres()) await trx(r.table).select('id').where(r.readerKey, readerKey).orderBy('id').forUpdate();
         return removeRows(trx, trx(r.table).where(r.readerKey, readerKey), targets);
       }) as unknown as Promise<OwnRemoved[]>;
@@ -175,62 +178,30 @@ export const ownershipQueries = (helpers: OwnershipHelpers) => {
     async claim(anonymousKey: string, user: { key: string; userId: number | null }, targets: Target[]): Promise<ClaimOutcome> {
       const r = reactions();
       return strapi.db.transaction(async ({ trx }) => {
-        // null: every document (SQLite, serialised); otherwise only the documents locked below.
-        let pairs: Array<[string, string]>[] = [[]];
-        let restricted = false;
-        if (isPostgres()) {
-          restricted = true;
-          const documents: Row[] = await trx(r.table)
-            .distinct(`${r.targetType} as target`, `${r.targetDocumentId} as document_id`)
-            .where(r.readerKey, anonymousKey);
-          const locked = documents.map((row) => [String(row.target), String(row.document_id)] as [string, string]);
-          const lockIds = locked
-            .flatMap(([target, documentId]) => [readerLockId(target, documentId, anonymousKey), readerLockId(target, documentId, user.key)])
-            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-          for (const lockId of new Set(lockIds)) await trx.raw('select pg_advisory_xact_lock(?)', [lockId.toString()]);
-          pairs = chunks(locked, PAIRS_PER_STATEMENT);
-        }
+        await lockReaders(trx, [anonymousKey, user.key]);
 
-        const dropped: OwnRemoved[] = [];
-        let moved = 0;
-        for (const chunk of pairs) {
-          if (restricted && chunk.length === 0) continue;
-          const onDocuments = (query: Knex.QueryBuilder) =>
-            restricted ? query.whereIn([r.targetType, r.targetDocumentId], chunk) : query;
-
-          // The user's reaction wins where both reacted to the same document.
-          const overlapping = onDocuments(
-            trx(r.table)
-              .where(r.readerKey, anonymousKey)
-              .whereExists((exists: Knex.QueryBuilder) =>
-                exists
-                  .select(trx.raw('1'))
-                  .from(`${r.table} as mine`)
-                  .where(`mine.${r.readerKey}`, user.key)
-                  .whereRaw('?? = ??', [`mine.${r.targetType}`, `${r.table}.${r.targetType}`])
-                  .whereRaw('?? = ??', [`mine.${r.targetDocumentId}`, `${r.table}.${r.targetDocumentId}`])
-              )
+        // The user's reaction wins where both reacted to the same document.
+        const overlapping = trx(r.table)
+          .where(r.readerKey, anonymousKey)
+          .whereExists((exists: Knex.QueryBuilder) =>
+            exists
+              .select(trx.raw('1'))
+              .from(`${r.table} as mine`)
+              .where(`mine.${r.readerKey}`, user.key)
+              .whereRaw('?? = ??', [`mine.${r.targetType}`, `${r.table}.${r.targetType}`])
+              .whereRaw('?? = ??', [`mine.${r.targetDocumentId}`, `${r.table}.${r.targetDocumentId}`])
           );
-          dropped.push(...(await removeRows(trx, overlapping, targets)));
+        const dropped = await removeRows(trx, overlapping, targets);
 
-          // Kept: its time stays the time the reader reacted (claiming is not reacting).
-          const movedRows = await updateReturning(
-            trx,
-            onDocuments(trx(r.table).where(r.readerKey, anonymousKey)),
-            { [r.readerKey]: user.key, [r.readerType]: 'user' },
-            ['id']
-          );
-          moved += movedRows.length;
-          const userJoin = r.joinTable('user');
-          if (userJoin && user.userId !== null && movedRows.length > 0) {
-            for (const ids of chunks(movedRows.map((row) => Number(row.id)), PAIRS_PER_STATEMENT)) {
-              await trx(userJoin.name).insert(
-                ids.map((id) => ({ [userJoin.joinColumn.name]: id, [userJoin.inverseJoinColumn.name]: user.userId }))
-              );
-            }
+        // Kept: its time stays the time the reader reacted (claiming is not reacting).
+        const movedRows = await updateReturning(trx, trx(r.table).where(r.readerKey, anonymousKey), { [r.readerKey]: user.key, [r.readerType]: 'user' }, ['id']);
+        const userJoin = r.joinTable('user');
+        if (userJoin && user.userId !== null) {
+          for (const ids of chunks(movedRows.map((row) => Number(row.id)), LINKS_PER_STATEMENT)) {
+            await trx(userJoin.name).insert(ids.map((id) => ({ [userJoin.joinColumn.name]: id, [userJoin.inverseJoinColumn.name]: user.userId })));
           }
         }
-        return { moved, dropped };
+        return { moved: movedRows.length, dropped };
       }) as unknown as Promise<ClaimOutcome>;
     },
   };

@@ -150,11 +150,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       requireDocumentId(documentId, target);
       const setting = await getService(strapi, 'settings').assertWritable(target, documentId, kind);
       const outcome = await asReader(reader, () => store().set(target, documentId, reader, kind));
-      // The reader's own kind is what was just written, and the setting was read above: only the
-      // counters are needed, and the store may have read them with the write.
-      const counts = outcome.counts ?? (await storedCounts(target.uid, documentId));
+      // The reader's own kind is what was just written, and the setting was read above; the
+      // counters are the ones this write left (the store reads them with it: answers and events
+      // follow commit order, never a later or earlier state).
       const tally: Tally = { ...emptyTally(documentId), ...setting, mine: kind };
-      addCounts(tally, counts);
+      addCounts(tally, outcome.counts);
       if (outcome.changed) {
         events().emit(outcome.created ? 'created' : 'updated', {
           target: target.uid,
@@ -174,12 +174,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { published } = await store().versions(target, documentId);
       if (!published) throw notFound(target);
       const setting = await getService(strapi, 'settings').assertWritable(target, documentId, null);
-      const previousKind = reader.isNew
+      const cleared = reader.isNew
         ? null
         : await asReader(reader, () => store().clear(target, documentId, reader.key, getTargets(strapi)));
-      // After a clear the reader has no reaction, and the setting was read above: only the counters need reading.
+      const previousKind = cleared?.previousKind ?? null;
+      // After a clear the reader has no reaction, and the setting was read above; the counters are
+      // the ones this write left (a reader minted now wrote nothing: the stored ones).
       const tally: Tally = { ...emptyTally(documentId), ...setting };
-      addCounts(tally, await storedCounts(target.uid, documentId));
+      addCounts(tally, cleared?.counts ?? (await storedCounts(target.uid, documentId)));
       if (previousKind !== null) {
         events().emit('deleted', { target: target.uid, documentId, kind: null, previousKind, tally: publicTally(tally) });
       }

@@ -10,15 +10,27 @@
  * - Tallies are read from per-(document, kind) counters kept in the same transaction as the
  *   reaction rows. A GROUP BY over a covering index reads every reaction of the document, so a
  *   viral story's tally gets slower as it grows; counters read at most one row per kind,
- *   whatever the number of reactions, at the price of a row lock per write (`npm run bench`
+ *   whatever the number of reactions, at the price of row locks per write (`npm run bench`
  *   measures both sides). `reconcile` recomputes counters from rows and repairs any drift.
- * - Counter rows are always locked in one order (document, then kind), so two readers switching
- *   in opposite directions cannot deadlock on PostgreSQL.
+ * - Counter rows are always locked in one order (target, document, then kind, each in code-unit
+ *   order: JavaScript's `<`, and COLLATE "C" in PostgreSQL's own ORDER BY), so two writes on
+ *   different kinds, or a claim and a write, cannot deadlock on PostgreSQL.
+ * - A write answers the tally right after itself, in commit order: it reads the counters it
+ *   changed as the write leaves them. On PostgreSQL a reader's write upserts every configured
+ *   kind's counter row of the document (delta 0 for the untouched ones) and returns them: the
+ *   upsert waits for each row's lock and then sees its latest committed version, even of a row
+ *   created after the statement began, so writes on one document are serialised and the answer
+ *   is never a snapshot older than the write. On SQLite the write lock serialises everything and
+ *   the counters are read inside the write's transaction.
+ * - Counter changes are deltas (`count + d`, inserting `d` when the row is missing), so any drift
+ *   stays exactly as it was until `reconcile` adds it back; nothing clamps it out of sight.
  * - On SQLite each write transaction starts with a write statement, so it takes the write lock
  *   at once (waiting up to the busy timeout) and cannot fail with SQLITE_BUSY on upgrade.
- * - PostgreSQL serialises one reader's writes on one document with a transaction-scoped advisory
- *   lock, taken first (SQLite's write lock already serialises writers). The one-statement writes
- *   take it in their first CTE; a reader minted by the request needs none.
+ * - PostgreSQL serialises one reader's writes with a transaction-scoped advisory lock per reader
+ *   (a hash of the reader key), taken first (SQLite's write lock already serialises writers). The
+ *   one-statement writes take it in their first CTE; a reader minted by the request needs none.
+ *   One lock per reader, not per document, so a claim takes two whatever the number of reactions
+ *   (per-document locks exhaust max_locks_per_transaction).
  * - Round trips are what a PostgreSQL write costs: a first reaction or a switch is one statement
  *   that also reads the counters back, so a write answers its tally without another query.
  * - Writes go through Knex directly rather than the Document Service: a reaction is a small,
@@ -29,7 +41,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
 import { COUNTER_UID, REACTION_UID, SETTING_UID } from '../../../shared/contract';
-import type { Target } from '../utils/settings';
+import { getKindKeys, type Target } from '../utils/settings';
 import { ownershipQueries } from './ownership-queries';
 import type { Reader } from './readers';
 import { getService } from '../utils/services';
@@ -37,8 +49,9 @@ import { getService } from '../utils/services';
 type Row = Record<string, unknown>;
 
 export type CounterRow = { documentId: string; kind: string; count: number };
-/** `counts`: the document's counters right after the write, when the store read them with it. */
-export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null; counts?: Map<string, number> };
+/** `counts`: the document's counters right after the write (API.md: answers in commit order). */
+export type SetOutcome = { created: boolean; changed: boolean; previousKind: string | null; counts: Map<string, number> };
+export type ClearOutcome = { previousKind: string | null; counts: Map<string, number> };
 export type RemovedReaction = { id: number; targetUid: string; documentId: string; kind: string };
 export type TrendQuery = { since: Date; until: Date; kinds: string[]; kind: string | null; limit: number };
 export type SeriesRow = { start: number; kind: string; count: number };
@@ -75,9 +88,33 @@ const deleteReturning = async (trx: Knex.Transaction, query: Knex.QueryBuilder, 
   return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 };
 
-/** The PostgreSQL advisory lock that serialises one reader's writes on one document. */
-const readerLockId = (targetUid: string, documentId: string, readerKey: string): bigint =>
-  crypto.createHash('sha256').update(`${targetUid}\u0000${documentId}\u0000${readerKey}`).digest().readBigInt64BE(0);
+/** The PostgreSQL advisory lock that serialises one reader's writes, on every document. */
+const readerLockId = (readerKey: string): bigint =>
+  crypto.createHash('sha256').update(`reactions-reader\u0000${readerKey}`).digest().readBigInt64BE(0);
+
+/** Held by one reconcile batch at a time, so two reconciles never add the same drift twice. */
+const RECONCILE_LOCK_ID = crypto.createHash('sha256').update('reactions-reconcile').digest().readBigInt64BE(0);
+
+/** Code-unit order, the one order of kinds (and of targets and documents) every write locks counters in. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Counter rows per upsert statement: 4 bindings each, far below SQLite's bound-parameter limit. */
+const COUNTER_ROWS_PER_STATEMENT = 200;
+
+const chunks = <T>(items: T[], size: number): T[][] => {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+};
+
+export type CounterChange = { targetUid: string; documentId: string; kind: string; delta: number };
+export type ReconcileOptions = {
+  repair?: boolean;
+  /** Documents per batch (one short transaction each). */
+  batchSize?: number;
+  /** Called after each batch commits: progress for a CLI, and a point where writes go on. */
+  onBatch?: (progress: { documents: number; repairs: number }) => Promise<void> | void;
+};
 
 type JoinTable = { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } };
 
@@ -136,28 +173,83 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { table, targetType: column('targetType'), targetDocumentId: column('targetDocumentId'), kind: column('kind'), count: column('count') };
   };
 
-  /** Counter rows locked in one global order (document, then kind), as every write takes them. */
-  const adjustCounters = async (trx: Knex.Transaction, changes: Array<{ targetUid: string; documentId: string; kind: string; delta: 1 | -1 }>) => {
+  /**
+   * Adds deltas to counters, summed per row and applied in the global lock order (target,
+   * document, kind in code units), in batched upserts: a bulk removal or a claim over thousands
+   * of documents is a few statements, and can never deadlock with a write.
+   */
+  const adjustCounters = async (trx: Knex.Transaction, changes: CounterChange[]) => {
     const c = counters();
-    const keyOf = (change: (typeof changes)[number]) => `${change.targetUid}\u0000${change.documentId}\u0000${change.kind}`;
-    const ordered = [...changes].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-    for (const { targetUid, documentId, kind, delta } of ordered) {
-      const where = { [c.targetType]: targetUid, [c.targetDocumentId]: documentId, [c.kind]: kind };
-      if (delta > 0) {
-        await trx(c.table)
-          .insert({ ...where, [c.count]: 1 })
-          .onConflict([c.targetType, c.targetDocumentId, c.kind])
-          .merge({ [c.count]: trx.raw('??.?? + 1', [c.table, c.count]) });
-      } else {
-        await trx(c.table).where(where).update({ [c.count]: trx.raw('?? - 1', [c.count]) });
-      }
+    const sums = new Map<string, CounterChange>();
+    for (const change of changes) {
+      const key = `${change.targetUid}\u0000${change.documentId}\u0000${change.kind}`;
+      const sum = sums.get(key);
+      if (sum) sum.delta += change.delta;
+      else sums.set(key, { ...change });
+    }
+    const ordered = [...sums.values()]
+      .filter(({ delta }) => delta !== 0)
+      .sort((a, b) => byCodeUnits(a.targetUid, b.targetUid) || byCodeUnits(a.documentId, b.documentId) || byCodeUnits(a.kind, b.kind));
+    for (const batch of chunks(ordered, COUNTER_ROWS_PER_STATEMENT)) {
+      await trx(c.table)
+        .insert(batch.map(({ targetUid, documentId, kind, delta }) => ({ [c.targetType]: targetUid, [c.targetDocumentId]: documentId, [c.kind]: kind, [c.count]: delta })))
+        .onConflict([c.targetType, c.targetDocumentId, c.kind])
+        .merge({ [c.count]: trx.raw('??.?? + excluded.??', [c.table, c.count, c.count]) });
     }
   };
 
-  const lockReader = async (trx: Knex.Transaction, targetUid: string, documentId: string, readerKey: string) => {
-    if (!isPostgres()) return;
-    const lockId = readerLockId(targetUid, documentId, readerKey);
-    await trx.raw('select pg_advisory_xact_lock(?)', [lockId.toString()]);
+  /** A document's counters as [kind, count], read with `db` (inside a write: as that write leaves them). */
+  const readCounts = async (db: Knex | Knex.Transaction, targetUid: string, documentId: string): Promise<Map<string, number>> => {
+    const c = counters();
+    const rows: Row[] = await db(c.table)
+      .select(`${c.kind} as kind`, `${c.count} as count`)
+      .where({ [c.targetType]: targetUid, [c.targetDocumentId]: documentId });
+    return new Map(rows.map((row) => [String(row.kind), Number(row.count)]));
+  };
+
+  /** Every configured kind and these, in code-unit order: the counter rows a write on a document takes. */
+  const writeKinds = (...kinds: string[]) => [...new Set([...getKindKeys(strapi), ...kinds])].sort(byCodeUnits);
+
+  /**
+   * One reader's write on one document inside `trx`: applies `deltas` and returns the document's
+   * counters right after it. On PostgreSQL every configured kind's row is upserted in kind order
+   * and returned (see the header: this serialises writes on the document and reads each row's
+   * latest version); on SQLite the transaction holds the write lock, so a read is exact.
+   */
+  const writeDocumentCounters = async (
+    trx: Knex.Transaction,
+    targetUid: string,
+    documentId: string,
+    deltas: Array<[string, number]>
+  ): Promise<Map<string, number>> => {
+    if (!isPostgres()) {
+      await adjustCounters(trx, deltas.map(([kind, delta]) => ({ targetUid, documentId, kind, delta })));
+      return readCounts(trx, targetUid, documentId);
+    }
+    const c = counters();
+    const byKind = new Map<string, number>();
+    for (const [kind, delta] of deltas) byKind.set(kind, (byKind.get(kind) ?? 0) + delta);
+    const rows: Row[] = await trx(c.table)
+      .insert(
+        writeKinds(...byKind.keys()).map((kind) => ({
+          [c.targetType]: targetUid,
+          [c.targetDocumentId]: documentId,
+          [c.kind]: kind,
+          [c.count]: byKind.get(kind) ?? 0,
+        }))
+      )
+      .onConflict([c.targetType, c.targetDocumentId, c.kind])
+      .merge({ [c.count]: trx.raw('??.?? + excluded.??', [c.table, c.count, c.count]) })
+      .returning([c.kind, c.count]);
+    return new Map(rows.map((row) => [String(row[c.kind]), Number(row[c.count])]));
+  };
+
+  /** PostgreSQL: the readers' advisory locks, in ascending lock id (the one global order), in one statement. */
+  const lockReaders = async (trx: Knex.Transaction, readerKeys: string[]) => {
+    if (!isPostgres() || readerKeys.length === 0) return;
+    const ids = [...new Set(readerKeys.map((key) => readerLockId(key)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // A VALUES list is scanned in the order written, so the locks are taken in that order.
+    await trx.raw(`select pg_advisory_xact_lock(id) from (values ${ids.map(() => '(?::bigint)').join(', ')}) as ids(id)`, ids.map(String));
   };
 
   /** Link rows go explicitly: SQLite only cascades when foreign keys are on for that connection. */
@@ -171,24 +263,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * PostgreSQL: the select-list column `counts` (a document's counters as JSON, as the statement's
-   * snapshot has them) that the one-statement writes end with, and its parsing.
+   * PostgreSQL: the select-list column `counts` the one-statement writes end with: the counter
+   * rows their `cnt` upsert returned (`k`, `n`), as this write leaves them.
    */
-  const countsColumn = (targetUid: string, documentId: string) => {
-    const c = counters();
-    return {
-      sql: "(SELECT coalesce(json_object_agg(??, ??), '{}'::json) FROM ?? WHERE ?? = ? AND ?? = ?) AS counts",
-      bindings: [c.kind, c.count, c.table, c.targetType, targetUid, c.targetDocumentId, documentId],
-    };
-  };
+  const COUNTS_COLUMN = "(SELECT coalesce(json_object_agg(k, n), '{}'::json) FROM cnt) AS counts";
+  /** PostgreSQL: a relation `k(kind)` of these kinds, bound one parameter each. */
+  const kindValues = (kinds: string[]) => `(VALUES ${kinds.map(() => '(?::text)').join(', ')}) AS k(kind)`;
   const countsFrom = (json: Record<string, unknown>) => new Map(Object.entries(json).map(([kind, count]) => [kind, Number(count)]));
 
   /**
    * PostgreSQL: a first reaction of this reader on this document in one statement (one round
    * trip, no BEGIN/COMMIT): the publication check with the document's rows held FOR SHARE, the
-   * row (nothing when the reader already has one: the unique key decides), its links, the counter,
-   * and the counters as they were when the statement began. The locale linked is the one published
-   * first, as `versions` picks it.
+   * row (nothing when the reader already has one: the unique key decides), its links, and every
+   * configured kind's counter upserted in kind order and returned as this write leaves them (the
+   * header says why). The locale linked is the one published first, as `versions` picks it.
    */
   const insertFirstReaction = async (target: Target, documentId: string, reader: Reader, kind: string) => {
     const r = reactions();
@@ -202,9 +290,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       bindings.push(...values);
     };
     cte('v AS (SELECT ?? AS id, ?? AS published_at, ?? AS locale FROM ?? WHERE ?? = ? FOR SHARE)', 'id', doc.column('publishedAt'), doc.column('locale'), doc.table, doc.column('documentId'), documentId);
-    // A known reader's write holds its (document, reader) lock, as a claim expects (ownership-queries.ts);
+    // A known reader's write holds its reader lock, as a claim expects (ownership-queries.ts);
     // selecting from `lk` makes the insert wait for it. A reader minted by this request needs none.
-    if (!reader.isNew) cte('lk AS (SELECT pg_advisory_xact_lock(?::bigint) AS locked)', readerLockId(target.uid, documentId, reader.key).toString());
+    if (!reader.isNew) cte('lk AS (SELECT pg_advisory_xact_lock(?::bigint) AS locked)', readerLockId(reader.key).toString());
     // Parameters in a SELECT list are text to PostgreSQL: timestamps are cast.
     cte(
       `ins AS (INSERT INTO ?? (??, ??, ??, ??, ??, ??, ??, ??, ??) SELECT ?, ?, ?, ?, ?, ?, ?::timestamp, ?::timestamp, ?::timestamp${reader.isNew ? '' : ' FROM lk'} ` +
@@ -226,63 +314,57 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (userJoin && reader.userId !== null) {
       cte('usr AS (INSERT INTO ?? (??, ??) SELECT ins.id, ?::integer FROM ins)', userJoin.name, userJoin.joinColumn.name, userJoin.inverseJoinColumn.name, reader.userId);
     }
+    const kinds = writeKinds(kind);
     cte(
-      'cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, ?, 1 FROM ins ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + 1)',
-      c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId, kind,
-      c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count
+      `cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, k.kind, CASE WHEN k.kind = ? THEN 1 ELSE 0 END FROM ins, ${kindValues(kinds)} ` +
+        'ORDER BY k.kind COLLATE "C" ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + EXCLUDED.?? RETURNING ?? AS k, ?? AS n)',
+      c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId, kind, ...kinds,
+      c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count, c.count, c.kind, c.count
     );
     const result = await strapi.db.connection.raw(
       `WITH ${ctes.join(', ')} SELECT (SELECT count(*) FROM ins)::int AS inserted, ` +
         'EXISTS (SELECT 1 FROM v WHERE published_at IS NOT NULL) AS published, ' +
-        countsColumn(target.uid, documentId).sql,
-      [...bindings, ...countsColumn(target.uid, documentId).bindings]
+        COUNTS_COLUMN,
+      bindings
     );
     const row = (result as { rows: Array<{ inserted: number; published: boolean; counts: Record<string, number> }> }).rows[0];
-    const counts = countsFrom(row.counts);
-    // The statement's own increment is not in its snapshot of the counters.
-    if (row.inserted > 0) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    return { inserted: row.inserted > 0, published: row.published, counts };
+    return { inserted: row.inserted > 0, published: row.published, counts: countsFrom(row.counts) };
   };
 
   /**
    * PostgreSQL: moves the reader's existing reaction to `kind` in one statement, holding the
-   * reader's (document, reader) lock as every known reader's write does. The row is taken FOR
-   * UPDATE, so a concurrent change to it is waited for and its outcome read; both counters change
-   * in kind order, as every write takes them. Null when the reader has no reaction on the
-   * document (any more): the caller tries the insert again.
+   * reader's lock as every known reader's write does. The row is taken FOR UPDATE, so a
+   * concurrent change to it is waited for and its outcome read; every configured kind's counter
+   * is upserted in kind order (delta 0 but for the two that change, also when the kind is
+   * already `kind`) and returned as this write leaves them. Null when the reader has no reaction
+   * on the document (any more): the caller tries the insert again.
    */
   const switchReaction = async (target: Target, documentId: string, reader: Reader, kind: string): Promise<SetOutcome | null> => {
     const r = reactions();
     const c = counters();
+    const kinds = writeKinds(kind);
     {
       const result = await strapi.db.connection.raw(
         'WITH lk AS (SELECT pg_advisory_xact_lock(?::bigint) AS locked), ' +
           'old AS (SELECT rx.id, rx.?? AS kind FROM ?? AS rx, lk WHERE rx.?? = ? AND rx.?? = ? AND rx.?? = ? FOR UPDATE OF rx), ' +
           'upd AS (UPDATE ?? SET ?? = ?, ?? = ?::timestamp FROM old WHERE ??.id = old.id AND old.kind <> ? RETURNING old.kind AS previous), ' +
-          'delta AS (SELECT previous::text AS kind FROM upd UNION ALL SELECT ?::text FROM upd), ' +
-          'cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, kind, CASE WHEN kind = ? THEN 1 ELSE 0 END FROM delta ORDER BY kind ' +
-          'ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + CASE WHEN EXCLUDED.?? = ? THEN 1 ELSE -1 END) ' +
-          "SELECT (SELECT kind FROM old) AS previous, (SELECT count(*) FROM upd)::int AS updated, " +
-          countsColumn(target.uid, documentId).sql,
+          `delta AS (SELECT k.kind, 0 AS d FROM old, ${kindValues(kinds)} UNION ALL SELECT previous::text, -1 FROM upd UNION ALL SELECT ?::text, 1 FROM upd), ` +
+          'sums AS (SELECT kind, sum(d)::int AS d FROM delta GROUP BY kind), ' +
+          'cnt AS (INSERT INTO ?? (??, ??, ??, ??) SELECT ?, ?, kind, d FROM sums ORDER BY kind COLLATE "C" ' +
+          'ON CONFLICT (??, ??, ??) DO UPDATE SET ?? = ??.?? + EXCLUDED.?? RETURNING ?? AS k, ?? AS n) ' +
+          `SELECT (SELECT kind FROM old) AS previous, (SELECT count(*) FROM upd)::int AS updated, ${COUNTS_COLUMN}`,
         [
-          readerLockId(target.uid, documentId, reader.key).toString(),
+          readerLockId(reader.key).toString(),
           r.kind, r.table, r.targetType, target.uid, r.targetDocumentId, documentId, r.readerKey, reader.key,
           r.table, r.kind, kind, r.updatedAt, clockNow(), r.table, kind,
-          kind,
-          c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId, kind,
-          c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count, c.kind, kind,
-          ...countsColumn(target.uid, documentId).bindings,
+          ...kinds, kind,
+          c.table, c.targetType, c.targetDocumentId, c.kind, c.count, target.uid, documentId,
+          c.targetType, c.targetDocumentId, c.kind, c.count, c.table, c.count, c.count, c.kind, c.count,
         ]
       );
       const row = (result as { rows: Array<{ previous: string | null; updated: number; counts: Record<string, number> }> }).rows[0];
       if (row.previous === null) return null;
-      const counts = countsFrom(row.counts);
-      // The statement's own changes are not in its snapshot of the counters.
-      if (row.updated > 0) {
-        counts.set(row.previous, Math.max(0, (counts.get(row.previous) ?? 0) - 1));
-        counts.set(kind, (counts.get(kind) ?? 0) + 1);
-      }
-      return { created: false, changed: row.updated > 0, previousKind: String(row.previous), counts };
+      return { created: false, changed: row.updated > 0, previousKind: String(row.previous), counts: countsFrom(row.counts) };
     }
   };
 
@@ -369,7 +451,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       return strapi.db.transaction(async ({ trx }) => {
         // A reader minted by this request is known to nobody else yet: no concurrent write to serialise.
-        if (!reader.isNew) await lockReader(trx, target.uid, documentId, reader.key);
+        if (!reader.isNew) await lockReaders(trx, [reader.key]);
         let linkIds: number[] | null = null;
         // Without the lock (SQLite's write lock plays its part there) a concurrent DELETE could
         // remove the row between our INSERT and SELECT; then the loop tries again.
@@ -405,42 +487,47 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             if (userJoin && reader.userId !== null) {
               await trx(userJoin.name).insert({ [userJoin.joinColumn.name]: reactionId, [userJoin.inverseJoinColumn.name]: reader.userId });
             }
-            await adjustCounters(trx, [{ targetUid: target.uid, documentId, kind, delta: 1 }]);
-            return { created: true, changed: true, previousKind: null };
+            const counts = await writeDocumentCounters(trx, target.uid, documentId, [[kind, 1]]);
+            return { created: true, changed: true, previousKind: null, counts };
           }
           let existingQuery = trx(r.table).select('id', `${r.kind} as kind`).where(key).first();
           if (isPostgres()) existingQuery = existingQuery.forUpdate();
           const existing = (await existingQuery) as Row | undefined;
           if (!existing) continue;
           const previousKind = String(existing.kind);
-          if (previousKind === kind) return { created: false, changed: false, previousKind };
+          if (previousKind === kind) {
+            return { created: false, changed: false, previousKind, counts: await writeDocumentCounters(trx, target.uid, documentId, []) };
+          }
           await trx(r.table).where('id', existing.id as number).update({ [r.kind]: kind, [r.updatedAt]: clockNow() });
-          await adjustCounters(trx, [
-            { targetUid: target.uid, documentId, kind: previousKind, delta: -1 },
-            { targetUid: target.uid, documentId, kind, delta: 1 },
+          const counts = await writeDocumentCounters(trx, target.uid, documentId, [
+            [previousKind, -1],
+            [kind, 1],
           ]);
-          return { created: false, changed: true, previousKind };
+          return { created: false, changed: true, previousKind, counts };
         }
         throw new errors.ApplicationError('The reaction changed too often at once; try again');
       });
     },
 
-    /** Removes the reader's reaction on a document; the removed kind, or null when there was none. */
-    async clear(target: Target, documentId: string, readerKey: string, targets: Target[]): Promise<string | null> {
+    /**
+     * Removes the reader's reaction on a document: the removed kind (null when there was none)
+     * and the document's counters right after this write.
+     */
+    async clear(target: Target, documentId: string, readerKey: string, targets: Target[]): Promise<ClearOutcome> {
       const r = reactions();
       return strapi.db.transaction(async ({ trx }) => {
-        await lockReader(trx, target.uid, documentId, readerKey);
+        await lockReaders(trx, [readerKey]);
         const removed = await deleteReturning(
           trx,
           trx(r.table).where({ [r.targetType]: target.uid, [r.targetDocumentId]: documentId, [r.readerKey]: readerKey }),
           ['id', r.kind]
         );
-        if (removed.length === 0) return null;
+        // Nothing written: the counters as they stand (this reader's earlier writes included, after its lock).
+        if (removed.length === 0) return { previousKind: null, counts: await readCounts(trx, target.uid, documentId) };
         await unlink(trx, targets, [Number(removed[0].id)]);
         const kind = String(removed[0][r.kind]);
-        await adjustCounters(trx, [{ targetUid: target.uid, documentId, kind, delta: -1 }]);
-        return kind;
-      });
+        return { previousKind: kind, counts: await writeDocumentCounters(trx, target.uid, documentId, [[kind, -1]]) };
+      }) as unknown as Promise<ClearOutcome>;
     },
 
     /** Deletes reactions by row id (moderation), keeping counters exact. */
@@ -501,58 +588,87 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Recomputes every counter from the reaction rows and repairs any difference (with `repair`).
-     * Returns the differences found; an empty list means counts already equalled rows.
+     * Recomputes counters from the reaction rows, document by document in batches (keyset order
+     * over both tables), and repairs any difference (with `repair`). No table locks: writes go on
+     * meanwhile. Each batch reads rows and counters of its documents in one statement, hence one
+     * snapshot, in which every write is wholly there or wholly absent; a write moves rows and
+     * counters together, so the drift it finds (counted - stored) is still the drift when the
+     * repair adds it to the counter as a delta, whatever was written since. Returns the
+     * differences found; an empty list means counts already equalled rows.
      */
-    async reconcile({ repair = true }: { repair?: boolean } = {}): Promise<Repair[]> {
+    async reconcile({ repair = true, batchSize = 200, onBatch }: ReconcileOptions = {}): Promise<Repair[]> {
       const r = reactions();
       const c = counters();
-      return strapi.db.transaction(async ({ trx }) => {
-        // Take the write lock first (see the SQLite note above); on PostgreSQL block concurrent writers.
-        if (isPostgres()) {
-          await trx.raw('LOCK TABLE ?? IN SHARE ROW EXCLUSIVE MODE', [r.table]);
-          await trx.raw('LOCK TABLE ?? IN SHARE ROW EXCLUSIVE MODE', [c.table]);
-        } else {
-          await trx(c.table).where(c.count, '<', -1e12).del();
-        }
-        const actual: Row[] = await trx(r.table)
-          .select(`${r.targetType} as target`, `${r.targetDocumentId} as document_id`, `${r.kind} as kind`)
-          .count({ n: '*' })
-          .groupBy(r.targetType, r.targetDocumentId, r.kind);
-        const stored: Row[] = await trx(c.table).select(
-          `${c.targetType} as target`,
-          `${c.targetDocumentId} as document_id`,
-          `${c.kind} as kind`,
-          `${c.count} as count`
-        );
-        const keyOf = (row: Row) => `${row.target}\u0000${row.document_id}\u0000${row.kind}`;
-        const storedByKey = new Map(stored.map((row) => [keyOf(row), row]));
-        const repairs: Repair[] = [];
-        const seen = new Set<string>();
-        for (const row of actual) {
-          const key = keyOf(row);
-          seen.add(key);
-          const counted = Number(row.n);
-          const current = storedByKey.get(key);
-          const storedCount = current ? Number(current.count) : 0;
-          if (counted === storedCount) continue;
-          repairs.push({ target: String(row.target), documentId: String(row.document_id), kind: String(row.kind), counted, stored: storedCount });
-          if (!repair) continue;
-          await trx(c.table)
-            .insert({ [c.targetType]: row.target, [c.targetDocumentId]: row.document_id, [c.kind]: row.kind, [c.count]: counted })
-            .onConflict([c.targetType, c.targetDocumentId, c.kind])
-            .merge({ [c.count]: counted });
-        }
-        for (const row of stored) {
-          if (seen.has(keyOf(row)) || Number(row.count) === 0) continue;
-          repairs.push({ target: String(row.target), documentId: String(row.document_id), kind: String(row.kind), counted: 0, stored: Number(row.count) });
-          if (!repair) continue;
-          await trx(c.table)
-            .where({ [c.targetType]: row.target, [c.targetDocumentId]: row.document_id, [c.kind]: row.kind })
-            .update({ [c.count]: 0 });
-        }
-        return repairs;
-      });
+      const size = Math.max(1, Math.floor(batchSize));
+      const repairs: Repair[] = [];
+      let after: [string, string] | null = null;
+      let documents = 0;
+      for (;;) {
+        const from: [string, string] | null = after;
+        // The next documents after the cursor, from either table (a counter may outlive its rows),
+        // each side an index range; every comparison and order is the database's own, so the
+        // cursor and the ranges below agree whatever its collation.
+        const db = strapi.db.connection;
+        const next = (table: string, targetType: string, targetDocumentId: string) => {
+          const query = db(table).distinct(`${targetType} as target`, `${targetDocumentId} as document_id`);
+          if (from) query.whereRaw('(??, ??) > (?, ?)', [targetType, targetDocumentId, ...from]);
+          return query.orderBy([targetType, targetDocumentId]).limit(size);
+        };
+        const batch: Row[] = await db
+          .select('target', 'document_id')
+          .from(db.raw('(select * from ? as a union select * from ? as b) as d', [next(r.table, r.targetType, r.targetDocumentId), next(c.table, c.targetType, c.targetDocumentId)]))
+          .orderBy(['target', 'document_id'])
+          .limit(size);
+        if (batch.length === 0) break;
+        const first = [String(batch[0].target), String(batch[0].document_id)];
+        const last: [string, string] = [String(batch[batch.length - 1].target), String(batch[batch.length - 1].document_id)];
+        const inRange = (query: Knex.QueryBuilder, targetType: string, targetDocumentId: string) =>
+          query.whereRaw('(??, ??) >= (?, ?) and (??, ??) <= (?, ?)', [targetType, targetDocumentId, ...first, targetType, targetDocumentId, ...last]);
+
+        const batchRepairs = (await strapi.db.transaction(async ({ trx }) => {
+          if (isPostgres()) await trx.raw('select pg_advisory_xact_lock(?::bigint)', [RECONCILE_LOCK_ID.toString()]);
+          // SQLite: a write first takes the write lock at once (see the header).
+          else await trx(c.table).where(c.count, '<', -1e12).del();
+          const counted = inRange(
+            trx(r.table)
+              .select(`${r.targetType} as target`, `${r.targetDocumentId} as document_id`, `${r.kind} as kind`)
+              .count({ counted: '*' })
+              .select(trx.raw('0 as stored')),
+            r.targetType,
+            r.targetDocumentId
+          ).groupBy(r.targetType, r.targetDocumentId, r.kind);
+          const stored = inRange(
+            trx(c.table).select(`${c.targetType} as target`, `${c.targetDocumentId} as document_id`, `${c.kind} as kind`, trx.raw('0 as counted'), `${c.count} as stored`),
+            c.targetType,
+            c.targetDocumentId
+          );
+          // One statement: rows and counters from the same snapshot.
+          const rows: Row[] = await trx.select('target', 'document_id', 'kind').sum({ counted: 'counted' }).sum({ stored: 'stored' })
+            .from(trx.raw('(select * from ? as a union all select * from ? as b) as both_tables', [counted, stored]))
+            .groupBy('target', 'document_id', 'kind');
+          const differences: Repair[] = rows
+            .map((row) => ({
+              target: String(row.target),
+              documentId: String(row.document_id),
+              kind: String(row.kind),
+              counted: Number(row.counted),
+              stored: Number(row.stored),
+            }))
+            .filter((row) => row.counted !== row.stored);
+          if (repair) {
+            await adjustCounters(
+              trx,
+              differences.map(({ target, documentId, kind, counted, stored: value }) => ({ targetUid: target, documentId, kind, delta: counted - value }))
+            );
+          }
+          return differences;
+        })) as unknown as Repair[];
+        repairs.push(...batchRepairs);
+        documents += batch.length;
+        after = last;
+        if (onBatch) await onBatch({ documents, repairs: repairs.length });
+      }
+      return repairs;
     },
 
     /**
@@ -675,5 +791,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   // A reader's own reactions (list, erase, claim, a deleted user's): ownership-queries.ts.
-  return { ...store, ...ownershipQueries({ strapi, isPostgres, read, columnsOf, reactions, adjustCounters, unlink, deleteReturning, readerLockId }) };
+  return { ...store, ...ownershipQueries({ strapi, isPostgres, read, columnsOf, reactions, adjustCounters, unlink, deleteReturning, lockReaders }) };
 };
