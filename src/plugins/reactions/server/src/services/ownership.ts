@@ -7,6 +7,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { ClaimResult, ForgetResult, OwnReaction, PagePagination, Tally } from '../../../shared/contract';
+import { afterCommit } from '../utils/after-commit';
 import { getService } from '../utils/services';
 import { getKindKeys, getTargets } from '../utils/settings';
 import { pageMeta, type PageRequest } from '../utils/pagination';
@@ -19,17 +20,10 @@ export type OwnReactionsList = { data: OwnReaction[]; pagination: PagePagination
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => getService(strapi, 'store');
 
-  /** Runs `work` once the surrounding transaction (e.g. the Document Service's delete) commits, or now. */
-  const afterCommit = async (work: () => Promise<void>) => {
-    const run = () => void work().catch((error: unknown) => strapi.log.error(`reactions: events after a removal failed: ${String(error)}`));
-    if (!strapi.db.inTransaction()) return run();
-    await strapi.db.transaction(async ({ onCommit }) => onCommit(run));
-  };
-
   /** One `reaction.deleted` event per removed reaction, each with its document's fresh tally. */
   const announceRemoved = async (removed: OwnRemoved[]) => {
     if (removed.length === 0) return;
-    await afterCommit(async () => {
+    afterCommit(strapi, 'the events of removed reactions', async () => {
       // This instance's cached tallies go at once, before the caller answers: a page reading the
       // public tally right after (the reaction bar after a claim) must not get the one from before.
       const cache = getService(strapi, 'tallyCache');

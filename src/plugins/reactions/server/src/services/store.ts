@@ -555,13 +555,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Row ids of the reactions behind Content Manager document ids. */
-    async idsByDocumentIds(documentIds: string[]): Promise<number[]> {
-      const r = reactions();
-      const rows: Row[] = await read((db) => db(r.table).select('id').whereIn(r.documentId, documentIds));
-      return rows.map((row) => Number(row.id));
-    },
-
     /** Forgets every reaction and counter of a document that no longer exists in any version. */
     async purgeDocument(targetUid: string, documentId: string, targets: Target[]): Promise<void> {
       const r = reactions();
