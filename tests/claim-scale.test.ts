@@ -95,7 +95,7 @@ describe('claiming thousands of reactions', () => {
       const userKey = readers().userReaderKey(user.user.id);
       expect(Number((await db('reader_reactions').where('reader_key', key).count({ n: '*' }).first())?.n)).toBe(0);
       expect(Number((await db('reader_reactions').where('reader_key', userKey).count({ n: '*' }).first())?.n)).toBe(SEEDED + 1);
-      expect(Number((await db('reactions_user_lnk').where('user_id', user.user.id).count({ n: '*' }).first())?.n)).toBe(SEEDED + 1);
+      expect(Number((await db('reader_reactions_user_lnk').where('user_id', user.user.id).count({ n: '*' }).first())?.n)).toBe(SEEDED + 1);
     }
     const onArticle = (await db('reader_reaction_counters').where({ target_document_id: article }).where('count', '>', 0)) as Array<{ kind: string; count: number }>;
     expect(Object.fromEntries(onArticle.map((row) => [row.kind, Number(row.count)]))).toEqual({ love: 1, sad: 1 });

@@ -433,7 +433,7 @@ describe('stored links', () => {
     for (const reaction of stored) {
       const linked = (await db('reader_reactions_article_lnk').select('article_id').where('reaction_id', reaction.id)).map((row: { article_id: number }) => Number(row.article_id));
       expect(linked.sort()).toEqual(french);
-      const users = (await db('reactions_user_lnk').select('user_id').where('reaction_id', reaction.id)).map((row: { user_id: number }) => Number(row.user_id));
+      const users = (await db('reader_reactions_user_lnk').select('user_id').where('reaction_id', reaction.id)).map((row: { user_id: number }) => Number(row.user_id));
       expect(users).toEqual(reaction.reader_type === 'user' ? [user.id] : []);
     }
     await expectTallyMatchesRows(app.strapi, (await getTally(url, story.documentId)).body.data, story.documentId);

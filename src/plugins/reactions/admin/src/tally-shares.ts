@@ -3,7 +3,7 @@
  * (see __tests__/tally-shares.test.ts). The shapes come from the plugin's shared contract, as the
  * admin routes (server/src/controllers/admin.ts) serve them.
  */
-import type { AdminSettings, AdminTally, KindInfo } from '../../shared/contract';
+import type { AdminTally, KindInfo } from '../../shared/contract';
 
 export type KindShare = KindInfo & { count: number; share: number };
 
@@ -28,6 +28,6 @@ export const leadingKind = (kinds: KindInfo[], tally: Pick<AdminTally, 'counts'>
   return best ? { ...best, count: bestCount } : null;
 };
 
-/** Whether the content type `uid` takes reactions, as the loaded settings say. */
-export const isReactionTarget = (settings: AdminSettings | null, uid: string | undefined): boolean =>
-  Boolean(settings && uid && settings.targets.some((target) => target.uid === uid));
+/** Whether a content type takes reactions: the server flags its targets' schemas (`pluginOptions.reactions.enabled`). */
+export const takesReactions = (schema: { pluginOptions?: object } | null | undefined): boolean =>
+  Boolean((schema?.pluginOptions as { reactions?: { enabled?: unknown } } | undefined)?.reactions?.enabled === true);

@@ -2,8 +2,8 @@
  * The arithmetic behind the edit view panel (shares) and the list column (leading kind), without
  * a browser: plain functions over the kinds and a tally as the admin routes give them.
  */
-import type { AdminSettings, KindInfo } from '../../../shared/contract';
-import { isReactionTarget, kindShares, leadingKind } from '../tally-shares';
+import type { KindInfo } from '../../../shared/contract';
+import { kindShares, leadingKind, takesReactions } from '../tally-shares';
 
 const KINDS: KindInfo[] = [
   { kind: 'like', label: 'Like', emoji: '👍' },
@@ -78,25 +78,16 @@ describe('leadingKind', () => {
   });
 });
 
-describe('isReactionTarget', () => {
-  const settings: AdminSettings = {
-    kinds: KINDS,
-    targets: [
-      { uid: 'api::article.article', displayName: 'Article' },
-      { uid: 'api::video.video', displayName: 'Video' },
-    ],
-  };
-
-  it('is true for a configured target only', () => {
-    expect(isReactionTarget(settings, 'api::article.article')).toBe(true);
-    expect(isReactionTarget(settings, 'api::video.video')).toBe(true);
-    expect(isReactionTarget(settings, 'api::page.page')).toBe(false);
-    expect(isReactionTarget(settings, 'plugin::reactions.reaction')).toBe(false);
+describe('takesReactions', () => {
+  it('is true for a schema the server flagged as a target only', () => {
+    expect(takesReactions({ pluginOptions: { reactions: { enabled: true }, i18n: { localized: true } } })).toBe(true);
+    expect(takesReactions({ pluginOptions: { i18n: { localized: true } } })).toBe(false);
+    expect(takesReactions({ pluginOptions: { reactions: { enabled: 'yes' } } })).toBe(false);
+    expect(takesReactions({})).toBe(false);
   });
 
-  it('is false while the settings have not loaded, or without a model', () => {
-    expect(isReactionTarget(null, 'api::article.article')).toBe(false);
-    expect(isReactionTarget(settings, undefined)).toBe(false);
-    expect(isReactionTarget(settings, '')).toBe(false);
+  it('is false while the schema has not loaded', () => {
+    expect(takesReactions(undefined)).toBe(false);
+    expect(takesReactions(null)).toBe(false);
   });
 });

@@ -5,11 +5,11 @@
 import * as React from 'react';
 import { Box, Flex, Loader, TextButton, Typography } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { unstable_useContentManagerContext as useContentManagerContext, useFetchClient } from '@strapi/strapi/admin';
 import type { PanelComponent, PanelComponentProps } from '@strapi/content-manager/strapi-admin';
 import type { AdminTally, KindInfo } from '../../../shared/contract';
 import { errorMessage, fetchTallies, useReactionSettings, type Loadable } from '../data-loading';
-import { isReactionTarget, kindShares } from '../tally-shares';
+import { kindShares, takesReactions } from '../tally-shares';
 import { EditorialControls } from './EditorialControls';
 import { Emoji } from './Emoji';
 
@@ -57,7 +57,7 @@ const TallyTable = ({ kinds, tally }: { kinds: KindInfo[]; tally: AdminTally }) 
   </Flex>
 );
 
-const TallyPanelContent = ({ model, documentId, kinds }: { model: string; documentId?: string; kinds: KindInfo[] }) => {
+const TallyPanelContent = ({ model, documentId, kinds }: { model: string; documentId?: string; kinds: KindInfo[] | null }) => {
   const { get } = useFetchClient();
   const [state, setState] = React.useState<Loadable<AdminTally | null>>({ status: 'loading' });
   const [reloads, setReloads] = React.useState(0);
@@ -79,7 +79,7 @@ const TallyPanelContent = ({ model, documentId, kinds }: { model: string; docume
   }, [get, model, documentId, reloads]);
 
   let body: React.ReactNode;
-  if (state.status === 'loading') body = <Loader small>Loading reactions</Loader>;
+  if (state.status === 'loading' || !kinds) body = <Loader small>Loading reactions</Loader>;
   else if (state.status === 'error') {
     body = (
       <Typography variant="omega" textColor="danger600">
@@ -92,7 +92,7 @@ const TallyPanelContent = ({ model, documentId, kinds }: { model: string; docume
   return (
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="reactions-panel">
       {body}
-      {documentId && state.status === 'ready' && state.value && (
+      {documentId && kinds && state.status === 'ready' && state.value && (
         <EditorialControls model={model} documentId={documentId} kinds={kinds} tally={state.value} />
       )}
       {documentId && (
@@ -106,11 +106,17 @@ const TallyPanelContent = ({ model, documentId, kinds }: { model: string; docume
   );
 };
 
+/**
+ * Whether the type takes reactions comes with the edit view's own schema (the server flags
+ * targets in `pluginOptions.reactions`), so the panel is there from the first render; the kinds
+ * arrive with the plugin's settings, loaded once per session.
+ */
 export const ReactionsPanel: PanelComponent = ({ model, documentId }: PanelComponentProps) => {
+  const { contentType } = useContentManagerContext();
   const settings = useReactionSettings();
-  if (!settings || !isReactionTarget(settings, model)) return null;
+  if (!takesReactions(contentType)) return null;
   return {
     title: 'Reactions',
-    content: <TallyPanelContent model={model} documentId={documentId} kinds={settings.kinds} />,
+    content: <TallyPanelContent model={model} documentId={documentId} kinds={settings?.kinds ?? null} />,
   };
 };

@@ -80,7 +80,7 @@ const addApolloGuards = (strapi: Core.Strapi) => {
     ...apollo,
     ...(scope.wholeSchema ? { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens, ...apollo.parseOptions } } : {}),
     validationRules: [...(apollo.validationRules ?? []), ...costValidationRules(scope)],
-    plugins: [...(apollo.plugins ?? []), reactionLimitsPlugin(scope), publishedOnlyPlugin(scope), errorStatusPlugin],
+    plugins: [...(apollo.plugins ?? []), reactionLimitsPlugin(scope), publishedOnlyPlugin(strapi, scope), errorStatusPlugin],
   });
 };
 
