@@ -278,6 +278,8 @@ it('answers 1000+ hostile requests without a 5xx, each error in the envelope, an
   expect(cases.length).toBeGreaterThanOrEqual(1000);
   const before = await snapshot();
   const failures: string[] = [];
+  // GraphQL requests answered without errors: only where a hostile value may rightly match nothing.
+  const accepted: string[] = [];
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
@@ -299,9 +301,9 @@ it('answers 1000+ hostile requests without a 5xx, each error in the envelope, an
         const envelope = res.body?.error;
         const ok =
           (errors && errors.length > 0 && errors.every((e) => typeof e.extensions?.error?.status === 'number' && e.extensions.error.status < 500)) ||
-          (envelope && res.body.data === null && typeof envelope.status === 'number') ||
-          (res.status === 200 && !errors);
-        if (!ok) failures.push(`${hostile.label}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          (envelope && res.body.data === null && typeof envelope.status === 'number');
+        if (res.status === 200 && !errors) accepted.push(`${hostile.label} -> ${JSON.stringify(res.body.data).slice(0, 60)}`);
+        else if (!ok) failures.push(`${hostile.label}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         continue;
       }
       const { body } = res;
@@ -311,6 +313,15 @@ it('answers 1000+ hostile requests without a 5xx, each error in the envelope, an
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   expect(failures).toEqual([]);
+  // What may answer without errors: a hostile id or title that simply matches nothing; the
+  // newsroom's own article list with an odd page size or filter (Strapi clamps or compares it as
+  // text); deep introspection, which ignores depth limits and is off in production.
+  const rightlyAccepted = [
+    /^graphql (tallies|filter) .* -> \{"(reactionTallies|articles)":\[\]\}$/,
+    /^graphql depth \d+ -> \{"__schema":/,
+    /^graphql query \{ articles\((pagination|filters|sort)[^>]* -> \{"articles":\[/,
+  ];
+  expect(accepted.filter((line) => !rightlyAccepted.some((pattern) => pattern.test(line)))).toEqual([]);
 
   expect(await snapshot()).toEqual(before);
   const health = await request(app.url).get('/_health');
