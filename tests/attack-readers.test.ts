@@ -83,9 +83,9 @@ describe('logs', () => {
         await db.raw(`CREATE FUNCTION trap() RETURNS trigger AS $$ BEGIN
           IF NEW.target_document_id = '${trapped}' THEN RAISE EXCEPTION 'refused row for %', NEW.reader_key; END IF;
           RETURN NEW; END $$ LANGUAGE plpgsql`);
-        await db.raw('CREATE TRIGGER trap BEFORE INSERT ON reactions FOR EACH ROW EXECUTE FUNCTION trap()');
+        await db.raw('CREATE TRIGGER trap BEFORE INSERT ON reader_reactions FOR EACH ROW EXECUTE FUNCTION trap()');
       } else {
-        await db.raw(`CREATE TRIGGER trap BEFORE INSERT ON reactions WHEN NEW.target_document_id = '${trapped}'
+        await db.raw(`CREATE TRIGGER trap BEFORE INSERT ON reader_reactions WHEN NEW.target_document_id = '${trapped}'
           BEGIN SELECT RAISE(ABORT, 'refused row for ' || NEW.reader_key); END`);
       }
       return { ok, trapped };

@@ -220,7 +220,7 @@ const el = (tag, attributes = {}, text) => {
 // streams would meet the server's per-address cap and HTTP/1.1's six connections per origin.
 const hubs = new Map();
 const hubOf = (base) => {
-  if (!hubs.has(base)) hubs.set(base, { base, bars: new Set(), sources: [], key: null, last: new Map(), wait: 5000 });
+  if (!hubs.has(base)) hubs.set(base, { base, bars: new Set(), sources: [], key: null, wait: 5000 });
   return hubs.get(base);
 };
 // Bars added or removed in one task change the stream once.
@@ -239,7 +239,6 @@ const openHub = (hub, again) => {
   clearTimeout(hub.timer);
   for (const source of hub.sources) source.close();
   hub.sources = [];
-  for (const id of hub.last.keys()) if (!ids.includes(id)) hub.last.delete(id);
   for (let i = 0; i < ids.length; i += 100) {
     // No credentials: the stream is the same for everyone and never carries `mine`.
     const source = new EventSource(`${hub.base}/api/reaction-stream?documentIds=${ids.slice(i, i + 100).map(encodeURIComponent).join()}`);
@@ -251,7 +250,6 @@ const openHub = (hub, again) => {
       } catch {
         return;
       }
-      hub.last.set(tally.documentId, tally);
       for (const bar of hub.bars) if (bar.documentId === tally.documentId) bar._liveTally(tally);
     });
     source.addEventListener('open', () => {
@@ -527,9 +525,6 @@ export class ReactionBar extends HTMLElement {
       this._loading = false;
       this._kinds = kinds;
       this._server = tally;
-      // The stream may have spoken first; it is at least as fresh as a (possibly cached) read.
-      const streamed = this._live && this._live.last.get(this.documentId);
-      if (streamed) this._server = { ...tally, total: streamed.total, counts: { ...streamed.counts } };
       this._buildButtons();
       this._render();
     } catch (error) {
