@@ -9,13 +9,14 @@ import request from 'supertest';
 import { launchBrowser } from './helpers/browser';
 import { countQueries, createArticle, createArticles, deleteReaction, getTally, newAnonymousReader, putReaction, withClockHeld } from './helpers/content';
 import { gql } from './helpers/graphql';
+import { ADMIN_ACTIONS } from '../src/plugins/reactions/shared/contract';
+import { createAdmin, createRole, type RoleGrant } from './helpers/admin-roles';
 import { startTestApp, type TestApp } from './helpers/strapi';
 
 jest.setTimeout(120000);
 
 const KINDS = ['like', 'dislike', 'love', 'funny', 'angry', 'sad', 'wow'];
 const ARTICLE_UID = 'api::article.article';
-const PASSWORD = 'Editor-pass-2024';
 
 let app: TestApp;
 let url: string;
@@ -23,48 +24,22 @@ const tokens: Record<'editor' | 'author' | 'viewer', string> = { editor: '', aut
 const adminIds: Record<string, number> = {};
 const events: Array<{ name: string; payload: unknown }> = [];
 
-type AdminUserService = { create: (data: Record<string, unknown>) => Promise<{ id: number }> };
-type RoleService = {
-  create: (data: Record<string, unknown>) => Promise<{ id: number }>;
-  assignPermissions: (roleId: number, permissions: Array<Record<string, unknown>>) => Promise<unknown>;
-};
-
 const ARTICLE_FIELDS = ['title', 'slug', 'lead', 'body', 'cover', 'category', 'byline', 'dateline', 'sourceUrl'];
 
 /**
  * Admin roles made for the test, like a newsroom would set them up: a desk editor may read and
  * update every article, an author (like Strapi's Author role) only the articles they created, a
- * viewer may only read. (Strapi's seeded Editor and Author roles are made before the default
- * locale exists on a fresh database, so they allow no locale at all here.)
+ * viewer may only read. Each also holds the plugin's "Change reaction settings" action (without it:
+ * tests/admin-permissions.test.ts). (Strapi's seeded Editor and Author roles are made before the default locale
+ * exists on a fresh database, so they allow no locale at all here.)
  */
-const createRole = async (name: string, actions: Array<{ action: string; conditions?: string[] }>) => {
-  const roles = app.strapi.service('admin::role') as unknown as RoleService;
-  const role = await roles.create({ name, description: `${name} (test)` });
-  await roles.assignPermissions(
-    role.id,
-    actions.map(({ action, conditions = [] }) => ({
-      action: `plugin::content-manager.explorer.${action}`,
-      subject: ARTICLE_UID,
-      properties: { fields: ARTICLE_FIELDS, locales: ['en'] },
-      conditions,
-    }))
-  );
-  return role.id;
-};
+const articleRole = (name: string, explorer: RoleGrant['explorer'], plugin: string[] = [ADMIN_ACTIONS.changeSettings]) =>
+  createRole(app.strapi, name, [{ subject: ARTICLE_UID, explorer, fields: ARTICLE_FIELDS, locales: ['en'], plugin }]);
 
-const createAdmin = async (roleId: number, email: string) => {
-  const user = await (app.strapi.service('admin::user') as unknown as AdminUserService).create({
-    firstname: email.split('@')[0],
-    lastname: 'Test',
-    email,
-    password: PASSWORD,
-    isActive: true,
-    roles: [roleId],
-  });
-  adminIds[email] = user.id;
-  const login = await request(url).post('/admin/login').send({ email, password: PASSWORD });
-  if (login.status !== 200) throw new Error(`admin login ${email}: ${login.status} ${JSON.stringify(login.body)}`);
-  return login.body.data.token as string;
+const createAdminUser = async (roleId: number, email: string) => {
+  const { id, token } = await createAdmin(app.strapi, url, roleId, email);
+  adminIds[email] = id;
+  return token;
 };
 
 const saveSetting = (who: keyof typeof tokens, documentId: string, data: unknown, uid = ARTICLE_UID) =>
@@ -73,15 +48,15 @@ const saveSetting = (who: keyof typeof tokens, documentId: string, data: unknown
 beforeAll(async () => {
   app = await startTestApp('editorial');
   url = app.url;
-  const desk = await createRole('Desk editor', [{ action: 'read' }, { action: 'update' }]);
-  const author = await createRole('Author of own stories', [
+  const desk = await articleRole('Desk editor', [{ action: 'read' }, { action: 'update' }]);
+  const author = await articleRole('Author of own stories', [
     { action: 'read', conditions: ['admin::is-creator'] },
     { action: 'update', conditions: ['admin::is-creator'] },
   ]);
-  const viewer = await createRole('Viewer', [{ action: 'read' }]);
-  tokens.editor = await createAdmin(desk, 'editor@example.test');
-  tokens.author = await createAdmin(author, 'author@example.test');
-  tokens.viewer = await createAdmin(viewer, 'viewer@example.test');
+  const viewer = await articleRole('Viewer', [{ action: 'read' }]);
+  tokens.editor = await createAdminUser(desk, 'editor@example.test');
+  tokens.author = await createAdminUser(author, 'author@example.test');
+  tokens.viewer = await createAdminUser(viewer, 'viewer@example.test');
   for (const name of ['reaction.settings.updated', 'reaction.created']) {
     app.strapi.eventHub.on(name, async (payload: unknown) => {
       events.push({ name, payload });
@@ -163,7 +138,7 @@ describe('the admin route PUT /reactions/settings/:uid/:documentId', () => {
     const id = await createArticle(app.strapi);
     const res = await saveSetting('author', id, { closed: true, kinds: KINDS });
     expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({ name: 'ForbiddenError', message: 'You may not update this document' });
+    expect(res.body.error).toMatchObject({ name: 'ForbiddenError', message: 'You may not update every locale of this document' });
     expect((await getTally(url, id)).body.data).toMatchObject({ closed: false, kinds: KINDS });
     expect((await putReaction(url, id, 'like')).status).toBe(201);
   });

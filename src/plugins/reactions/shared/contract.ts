@@ -133,6 +133,13 @@ export type ForgetResult = { removed: number };
 /** `POST /api/reactions/claim`: reactions moved to the account, and anonymous ones dropped where the account had reacted too. */
 export type ClaimResult = { moved: number; dropped: number };
 
+/** The plugin's own admin actions (Settings → Roles → Plugins → Reactions). */
+export const ADMIN_ACTIONS = {
+  readAnalytics: `plugin::${PLUGIN_ID}.analytics.read`,
+  changeSettings: `plugin::${PLUGIN_ID}.settings.update`,
+  moderate: `plugin::${PLUGIN_ID}.moderate`,
+} as const;
+
 /** The HTTP status of each Strapi error name, as REST answers it and GraphQL's `extensions.error.status` repeats it. */
 export const STATUS_BY_ERROR_NAME: Record<string, number> = {
   ValidationError: 400,

@@ -9,7 +9,7 @@
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
 import type { ContentManagerPlugin } from '@strapi/content-manager/strapi-admin';
-import { PLUGIN_ID } from '../../shared/contract';
+import { ADMIN_ACTIONS, PLUGIN_ID } from '../../shared/contract';
 import { addReactionsColumn } from './components/ReactionsColumn';
 import { ReactionsPanel } from './components/ReactionsPanel';
 import { reactionsReadOnly } from './read-only';
@@ -24,8 +24,9 @@ export default {
   register(app: StrapiApp) {
     app.registerPlugin({ id: PLUGIN_ID, name: 'Reactions' });
     app.addRBACMiddleware(reactionsReadOnly);
-    // Editors who may read some content type see the page; each target's data is checked on the server.
-    const readSomething = [{ action: 'plugin::content-manager.explorer.read' }] as unknown as MenuPermissions;
+    // Admins with the plugin's "Read analytics" action see the page; each target's data (and each
+    // document's title) is checked on the server against their Content Manager permissions.
+    const readSomething = [{ action: ADMIN_ACTIONS.readAnalytics, subject: null }] as unknown as MenuPermissions;
     app.addMenuLink({
       to: `plugins/${PLUGIN_ID}`,
       icon: ChartBubble,

@@ -12,7 +12,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { COUNTER_UID, REACTION_UID } from '../../shared/contract';
+import { ADMIN_ACTIONS, COUNTER_UID, REACTION_UID } from '../../shared/contract';
 import { getService } from './utils/services';
 import { findTarget } from './utils/settings';
 
@@ -26,6 +26,17 @@ const WRITE_ACTIONS = new Set(['create', 'update', 'clone', 'publish', 'unpublis
 
 type RemovedRow = { id: number; documentId: string };
 type Batch = { documentIds: Set<string>; removal: Promise<RemovedRow[]> };
+
+/**
+ * Deleting readers' reactions from the admin panel is moderation: an admin needs the plugin's
+ * "Moderate reactions" action besides the Content Manager's delete. Code outside a request
+ * (scripts, the plugin's own rules) is not an admin and is not asked.
+ */
+const assertMayModerate = (strapi: Core.Strapi) => {
+  const request = strapi.requestContext.get() as { state?: { auth?: { strategy?: { name?: string } }; userAbility?: { can: (action: string) => boolean } } } | undefined;
+  if (request?.state?.auth?.strategy?.name !== 'admin') return;
+  if (!request.state.userAbility?.can(ADMIN_ACTIONS.moderate)) throw new errors.ForbiddenError('Moderating reactions needs the "Moderate reactions" permission');
+};
 
 export const registerDocumentLifecycle = (strapi: Core.Strapi) => {
   /** Reaction deletes waiting for their transaction's removal, keyed by that transaction. */
@@ -72,6 +83,7 @@ export const registerDocumentLifecycle = (strapi: Core.Strapi) => {
       }
       const { documentId } = ctx.params;
       if (ctx.action === 'delete' && ctx.uid === REACTION_UID && documentId) {
+        assertMayModerate(strapi);
         const removed = await removeReaction(documentId);
         return { documentId, entries: removed.map(({ id }) => ({ id, documentId })) };
       }

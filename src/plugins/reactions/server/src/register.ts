@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { REACTION_UID } from '../../shared/contract';
+import { grantAdminActionsAfterAdminBootstrap, registerAdminActions } from './admin-actions';
 import { registerDocumentLifecycle } from './document-lifecycle';
 import { registerPrefixedTablesMigration } from './migrations/prefixed-tables';
 import { followUsersPermissionsBootstrap } from './permissions';
@@ -34,8 +35,10 @@ const shapeReactionSchema = (strapi: Core.Strapi) => {
   }
 };
 
-export default ({ strapi }: { strapi: Core.Strapi }) => {
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
   shapeReactionSchema(strapi);
+  await registerAdminActions(strapi);
+  grantAdminActionsAfterAdminBootstrap(strapi);
   registerPrefixedTablesMigration(strapi);
   registerPublishedOnlyReads(strapi);
   registerTallyEmbedding(strapi);

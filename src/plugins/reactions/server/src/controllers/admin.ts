@@ -8,6 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import type { AdminSettings, AdminTally } from '../../../shared/contract';
+import { readableDocuments } from '../utils/document-access';
 import { getService } from '../utils/services';
 import { findTarget, getTargets, kindInfos } from '../utils/settings';
 import { parseDocumentIds } from '../utils/validation';
@@ -34,7 +35,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const uid = String(ctx.query.uid ?? '');
     if (!findTarget(strapi, uid)) throw new errors.ValidationError('uid must be a content type with reactions enabled');
     assertMayRead(ctx, uid);
-    const documentIds = parseDocumentIds(ctx.query.documentIds);
+    const asked = parseDocumentIds(ctx.query.documentIds);
+    // Only documents this admin may read, per the Content Manager's conditions.
+    const readable = await readableDocuments(strapi, ctx.state.userAbility, uid, asked);
+    const documentIds = asked.filter((documentId) => readable.has(documentId));
     const tallies = await getService(strapi, 'rules').tallies(uid, documentIds);
     const published = new Set(await getService(strapi, 'store').publishedIds(uid, documentIds));
     const data: AdminTally[] = documentIds.map((documentId) => ({

@@ -1,10 +1,12 @@
 /**
  * The analytics page's routes (admin only): top stories, one story's series, and the CSV export.
- * Each needs read access to the target in the Content Manager, as the reactions panel does.
+ * Each needs the plugin's "Read analytics" action (route policy) and read access to the target in
+ * the Content Manager; titles are shown only of the documents the admin may read.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { readableDocuments } from '../utils/document-access';
 import { getService } from '../utils/services';
 import { findTarget, type Target } from '../utils/settings';
 import { isDocumentId } from '../utils/validation';
@@ -39,12 +41,14 @@ const withReason =
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const analytics = () => getService(strapi, 'analytics');
   const trends = () => getService(strapi, 'trends');
+  // Titles only of documents this admin may read, per the Content Manager's conditions.
+  const readableBy = (ctx: Context, target: Target) => (documentIds: string[]) => readableDocuments(strapi, ctx.state.userAbility, target.uid, documentIds);
 
   return {
     top: withReason(async (ctx) => {
       const { target, rest } = readableTarget(strapi, ctx);
       const input = trends().parse({ ...rest, target: target.pluralName });
-      ctx.body = await analytics().top(target, input.window, input.kind, input.limit);
+      ctx.body = await analytics().top(target, input.window, input.kind, input.limit, readableBy(ctx, target));
     }),
 
     series: withReason(async (ctx) => {
@@ -53,7 +57,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
       const { documentId } = rest;
       if (!isDocumentId(documentId)) throw new errors.ValidationError('documentId is required', { field: 'documentId' });
-      const data = await analytics().series(target, documentId as string);
+      const data = await analytics().series(target, documentId as string, readableBy(ctx, target));
       if (!data) throw new errors.NotFoundError('No document with this documentId');
       ctx.body = { data };
     }),
@@ -63,7 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const unexpected = Object.keys(rest).filter((key) => key !== 'window');
       if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
       const input = trends().parse({ target: target.pluralName, ...(rest.window === undefined ? {} : { window: rest.window }) });
-      const body = await analytics().csv(target, input.window);
+      const body = await analytics().csv(target, input.window, readableBy(ctx, target));
       ctx.set('Content-Type', 'text/csv; charset=utf-8');
       ctx.set('Content-Disposition', `attachment; filename="reactions-${target.pluralName}-${input.window}.csv"`);
       ctx.set('Cache-Control', 'private, no-store');

@@ -1,20 +1,19 @@
 /**
  * Editorial control from the admin panel: `PUT /reactions/settings/:uid/:documentId` with
- * `{ "data": { "closed", "kinds" } }`. Only admins who may update that content type in the
- * Content Manager may change it (for the document itself, so an Author's "own entries only"
- * condition is honoured).
+ * `{ "data": { "closed", "kinds" } }`. Needs the plugin's "Change reaction settings" action (route
+ * policy) and update rights on every locale and version of the document in the Content Manager,
+ * so an Author's "own entries only" condition is honoured for translations too.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { mayUpdateWholeDocument } from '../utils/document-access';
 import { getService } from '../utils/services';
 import { findTarget } from '../utils/settings';
 import { isDocumentId } from '../utils/validation';
 
 const UPDATE_ACTION = 'plugin::content-manager.explorer.update';
 
-type PermissionChecker = { cannot: { update: (entity?: unknown) => boolean } };
-type CheckerFactory = { create: (options: { userAbility: unknown; model: string }) => PermissionChecker };
 
 /** Strapi's authorize step turns a ForbiddenError thrown below it into a bare "Forbidden": keep the reason. */
 const forbidden = (ctx: Context, message: string) => {
@@ -31,14 +30,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!ability || !ability.can(UPDATE_ACTION, uid)) return forbidden(ctx, 'You may not update this content type');
     const documentId = String(ctx.params.documentId ?? '');
     if (!isDocumentId(documentId)) throw new errors.NotFoundError('No document with this documentId');
-    // Conditions (e.g. Authors may only update what they created) are checked on the document itself.
-    const document = await strapi.db.query(uid).findOne({ where: { documentId }, populate: ['createdBy'] });
-    if (!document) throw new errors.NotFoundError('No document with this documentId');
-    const checker = (strapi.plugin('content-manager').service('permission-checker') as CheckerFactory).create({
-      userAbility: ctx.state.userAbility,
-      model: uid,
-    });
-    if (checker.cannot.update(document)) return forbidden(ctx, 'You may not update this document');
+    // Conditions (e.g. Authors may only update what they created) hold for every locale and version.
+    const access = await mayUpdateWholeDocument(strapi, ctx.state.userAbility, uid, documentId);
+    if (access === 'missing') throw new errors.NotFoundError('No document with this documentId');
+    if (access === 'forbidden') return forbidden(ctx, 'You may not update every locale of this document');
     const data = await getService(strapi, 'settings').update(target, documentId, ctx.request.body);
     ctx.body = { data: { documentId, ...data } };
   },

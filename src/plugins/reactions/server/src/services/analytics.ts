@@ -29,27 +29,37 @@ const csvCell = (value: string | number): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** Which of these documents the asking admin may read (their titles are shown; others' are not). */
+export type Readable = (documentIds: string[]) => Promise<Set<string>>;
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => getService(strapi, 'store');
 
-  const labels = async (target: Target, documentIds: string[]) => {
+  const labels = async (target: Target, documentIds: string[], readable: Readable) => {
     const field = labelField(strapi, target);
-    return field ? store().labels(target.uid, documentIds, field) : new Map<string, string>();
+    if (!field) return new Map<string, string>();
+    const allowed = await readable(documentIds);
+    return store().labels(
+      target.uid,
+      documentIds.filter((id) => allowed.has(id)),
+      field
+    );
   };
 
   const analytics = {
-    async top(target: Target, window: TrendWindow, kind: string | null, limit: number): Promise<AnalyticsTop> {
+    async top(target: Target, window: TrendWindow, kind: string | null, limit: number, readable: Readable): Promise<AnalyticsTop> {
       const trends = getService(strapi, 'trends');
       const result = await trends.top({ target: target.pluralName, window, kind, limit });
       const titles = await labels(
         target,
-        result.data.map((entry) => entry.documentId)
+        result.data.map((entry) => entry.documentId),
+        readable
       );
       return { ...result, data: result.data.map((entry) => ({ ...entry, title: titles.get(entry.documentId) ?? null })) };
     },
 
     /** Per hour for the story's first 48 hours, then per day (UTC), stacked by kind; 404 for an unknown story. */
-    async series(target: Target, documentId: string): Promise<AnalyticsSeries | null> {
+    async series(target: Target, documentId: string, readable: Readable): Promise<AnalyticsSeries | null> {
       const created = await store().firstCreatedAt(target.uid, documentId);
       if (!created) return null;
       const now = getService(strapi, 'clock').now();
@@ -77,19 +87,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         point.total += row.count;
       }
       points.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-      const titles = await labels(target, [documentId]);
+      const titles = await labels(target, [documentId], readable);
       return { documentId, title: titles.get(documentId) ?? null, start: start.toISOString(), until: now.toISOString(), kinds, points };
     },
 
     /** Per-story tallies within the window, most reacted first: `documentId,title,total,<kind>...`. */
-    async csv(target: Target, window: TrendWindow): Promise<string> {
+    async csv(target: Target, window: TrendWindow, readable: Readable): Promise<string> {
       const until = getService(strapi, 'clock').now();
       const since = new Date(until.getTime() - WINDOW_MS[window]);
       const kinds = getKindKeys(strapi);
       const rows = await store().trending(target, { since, until, kinds, kind: null, limit: CSV_MAX_ROWS });
       const titles = await labels(
         target,
-        rows.map((row) => row.documentId)
+        rows.map((row) => row.documentId),
+        readable
       );
       const lines = [['documentId', 'title', 'total', ...kinds].join(',')];
       for (const row of rows) {
