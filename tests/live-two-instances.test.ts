@@ -189,7 +189,7 @@ describeOn('postgres', 'two instances on PostgreSQL', () => {
       expect((await tallyOf(second.url, id)).data.total).toBe(0);
       // A change the second instance never hears of: the counter edited behind the change feed's back.
       await client.query(
-        `insert into reaction_counters (target_type, target_document_id, kind, count) values ('api::article.article', $1, 'funny', 5)`,
+        `insert into reader_reaction_counters (target_type, target_document_id, kind, count) values ('api::article.article', $1, 'funny', 5) on conflict (target_type, target_document_id, kind) do update set count = 5`,
         [id],
       );
       expect((await tallyOf(second.url, id)).data.total).toBe(0);
