@@ -16,7 +16,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { REACTION_UID } from '../../shared/contract';
-import { getTargets } from './utils/settings';
+import { getTargets, labelFieldOf } from './utils/settings';
 
 /** Internal fields that must never appear in the admin panel. */
 export const REACTION_SECRET_FIELDS = ['readerKey', 'targetType', 'targetDocumentId'] as const;
@@ -144,8 +144,7 @@ export const configureReactionViews = async (strapi: Core.Strapi) => {
   const current = await service.findConfiguration(contentType);
   const attributeNames = Object.keys(schemaOf(strapi, REACTION_UID).attributes);
   const relations = getTargets(strapi).map((target) => {
-    const attributes = schemaOf(strapi, target.uid).attributes;
-    const mainField = ['title', 'name', 'headline'].find((name) => attributes[name]?.type === 'string') ?? 'documentId';
+    const mainField = labelFieldOf(strapi, target.uid) ?? 'documentId';
     return { name: target.relationAttribute, label: target.displayName, mainField };
   });
   const wanted = buildReactionConfiguration(current, attributeNames, relations);

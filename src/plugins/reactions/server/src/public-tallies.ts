@@ -12,7 +12,7 @@
  */
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { notPublished } from './utils/errors';
 import type { Context } from 'koa';
 import { TOKEN_COOKIE, TOKEN_HEADER } from '../../shared/contract';
 import { getService } from './utils/services';
@@ -46,7 +46,7 @@ export const answerPublicly = (ctx: Context, body: unknown, cacheControl: string
 export const answerPublicTally = async (strapi: Core.Strapi, ctx: Context, target: Target, documentId: unknown) => {
   const cache = getService(strapi, 'tallyCache');
   const read = isDocumentId(documentId) ? await cache.tally(target.uid, documentId as string) : null;
-  if (!read) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+  if (!read) throw notPublished(target);
   answerPublicly(ctx, { data: read.tally }, publicCacheControl(cache.remainingMaxAge(read.storedAt)));
 };
 

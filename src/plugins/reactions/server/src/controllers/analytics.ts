@@ -7,6 +7,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { readableDocuments } from '../utils/document-access';
+import { keepErrorReason } from '../utils/errors';
 import { getService } from '../utils/services';
 import { findTarget, type Target } from '../utils/settings';
 import { isDocumentId } from '../utils/validation';
@@ -25,19 +26,6 @@ const readableTarget = (strapi: Core.Strapi, ctx: Context): { target: Target; re
   return { target, rest };
 };
 
-/** Strapi's authorize step would turn our ForbiddenError into a bare "Forbidden": keep the reason. */
-const withReason =
-  (handler: (ctx: Context) => Promise<void>) =>
-  async (ctx: Context): Promise<void> => {
-    try {
-      await handler(ctx);
-    } catch (error) {
-      if (!(error instanceof errors.ForbiddenError)) throw error;
-      ctx.status = 403;
-      ctx.body = { data: null, error: { status: 403, name: 'ForbiddenError', message: error.message, details: {} } };
-    }
-  };
-
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const analytics = () => getService(strapi, 'analytics');
   const trends = () => getService(strapi, 'trends');
@@ -45,13 +33,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const readableBy = (ctx: Context, target: Target) => (documentIds: string[]) => readableDocuments(strapi, ctx.state.userAbility, target.uid, documentIds);
 
   return {
-    top: withReason(async (ctx) => {
+    top: keepErrorReason(async (ctx) => {
       const { target, rest } = readableTarget(strapi, ctx);
       const input = trends().parse({ ...rest, target: target.pluralName });
       ctx.body = await analytics().top(target, input.window, input.kind, input.limit, readableBy(ctx, target));
     }),
 
-    series: withReason(async (ctx) => {
+    series: keepErrorReason(async (ctx) => {
       const { target, rest } = readableTarget(strapi, ctx);
       const unexpected = Object.keys(rest).filter((key) => key !== 'documentId');
       if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
@@ -62,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data };
     }),
 
-    csv: withReason(async (ctx) => {
+    csv: keepErrorReason(async (ctx) => {
       const { target, rest } = readableTarget(strapi, ctx);
       const unexpected = Object.keys(rest).filter((key) => key !== 'window');
       if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });

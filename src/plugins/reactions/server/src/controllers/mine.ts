@@ -9,7 +9,8 @@ import type { Context } from 'koa';
 import { getService } from '../utils/services';
 import { parsePagination } from '../utils/pagination';
 import { parseDocumentIds } from '../utils/validation';
-import { keepUnauthorizedReason, privateResponse } from './reactions';
+import { keepErrorReason } from '../utils/errors';
+import { privateResponse } from './reactions';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const readers = () => getService(strapi, 'readers');
@@ -17,7 +18,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** No identity at all: an empty list (a reader without a token has no reactions). */
-    find: keepUnauthorizedReason(async (ctx: Context) => {
+    find: keepErrorReason(async (ctx: Context) => {
       privateResponse(ctx);
       const pagination = parsePagination(ctx.query.pagination);
       const documentIds = ctx.query.documentIds === undefined ? null : parseDocumentIds(ctx.query.documentIds);
@@ -27,14 +28,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data, meta: { pagination: meta } };
     }),
 
-    forget: keepUnauthorizedReason(async (ctx: Context) => {
+    forget: keepErrorReason(async (ctx: Context) => {
       privateResponse(ctx);
       const reader = await readers().forOwnWrite(ctx);
       ctx.body = { data: await ownership().forget(reader) };
     }),
 
     /** Needs the account (JWT: else 401) and the anonymous reader's token (else 400). */
-    claim: keepUnauthorizedReason(async (ctx: Context) => {
+    claim: keepErrorReason(async (ctx: Context) => {
       privateResponse(ctx);
       const { user, anonymous } = await readers().claimant(ctx);
       const result = await ownership().claim(user, anonymous);

@@ -7,27 +7,10 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { answerPublicTallies, answerPublicTally, isIdentityFree } from '../public-tallies';
+import { keepErrorReason } from '../utils/errors';
 import { getService } from '../utils/services';
 import { findTargetByPluralName, getKindKeys, kindInfos, type Target } from '../utils/settings';
 import { parseDocumentIds, parseSetBody } from '../utils/validation';
-
-type Handler = (ctx: Context) => Promise<void>;
-
-/**
- * Strapi's authorize step turns an UnauthorizedError thrown below it into a bare "Unauthorized";
- * answering it here keeps the reason (forged token, anonymous reactions off) in the envelope.
- */
-export const keepUnauthorizedReason =
-  (handler: Handler): Handler =>
-  async (ctx) => {
-    try {
-      await handler(ctx);
-    } catch (error) {
-      if (!(error instanceof errors.UnauthorizedError)) throw error;
-      ctx.status = 401;
-      ctx.body = { data: null, error: { status: 401, name: error.name, message: error.message, details: error.details ?? {} } };
-    }
-  };
 
 /** Responses that carry the caller's own reaction are theirs alone: never stored by a shared cache. */
 export const privateResponse = (ctx: Context) => {
@@ -49,7 +32,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    tally: keepUnauthorizedReason(async (ctx) => {
+    tally: keepErrorReason(async (ctx) => {
       const target = targetOf(ctx);
       // Without identity the tally is everyone's: cacheable, from memory (public-tallies.ts).
       if (isIdentityFree(ctx)) return answerPublicTally(strapi, ctx, target, ctx.params.documentId);
@@ -58,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await rules().tally(target.uid, ctx.params.documentId, reader) };
     }),
 
-    set: keepUnauthorizedReason(async (ctx) => {
+    set: keepErrorReason(async (ctx) => {
       const target = targetOf(ctx);
       const kind = parseSetBody(ctx.request.body, getKindKeys(strapi));
       const documentId = rules().requireDocumentId(ctx.params.documentId, target);
@@ -70,7 +53,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: result.tally };
     }),
 
-    clear: keepUnauthorizedReason(async (ctx) => {
+    clear: keepErrorReason(async (ctx) => {
       const target = targetOf(ctx);
       const documentId = rules().requireDocumentId(ctx.params.documentId, target);
       const reader = await readers().forWrite(ctx);
@@ -80,7 +63,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: result.tally };
     }),
 
-    tallies: keepUnauthorizedReason(async (ctx) => {
+    tallies: keepErrorReason(async (ctx) => {
       const documentIds = parseDocumentIds(ctx.query.documentIds);
       if (isIdentityFree(ctx)) return answerPublicTallies(strapi, ctx, documentIds);
       const reader = readers().identify(ctx, { issue: false });

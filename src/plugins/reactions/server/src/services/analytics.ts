@@ -6,7 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import type { AnalyticsSeries, AnalyticsTop, TrendWindow } from '../../../shared/contract';
 import { getService } from '../utils/services';
-import { getKindKeys, type Target } from '../utils/settings';
+import { getKindKeys, labelFieldOf, type Target } from '../utils/settings';
 import { WINDOW_MS } from '../utils/trends-query';
 
 const HOUR = 3_600_000;
@@ -15,12 +15,6 @@ const DAY = 24 * HOUR;
 const HOURLY_SPAN = 48 * HOUR;
 /** The CSV lists at most this many stories (the most reacted first). */
 export const CSV_MAX_ROWS = 10_000;
-
-/** The attribute shown as a story's name: `title` or `name` when the type has one. */
-const labelField = (strapi: Core.Strapi, target: Target): string | null => {
-  const attributes = strapi.contentType(target.uid).attributes as Record<string, { type?: string }>;
-  return ['title', 'name', 'headline'].find((name) => attributes[name]?.type === 'string') ?? null;
-};
 
 /** A CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets never run it. */
 const csvCell = (value: string | number): string => {
@@ -36,7 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => getService(strapi, 'store');
 
   const labels = async (target: Target, documentIds: string[], readable: Readable) => {
-    const field = labelField(strapi, target);
+    const field = labelFieldOf(strapi, target.uid);
     if (!field) return new Map<string, string>();
     const allowed = await readable(documentIds);
     return store().labels(

@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { notPublished } from '../utils/errors';
 import { getService } from '../utils/services';
 import { getKindKeys, type Target } from '../utils/settings';
 
@@ -40,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!setting.closed && (kind === null || setting.kinds.includes(kind))) return setting;
       // An unpublished document stays a 404 for readers, whatever an editor set on it.
       if ((await store().publishedIds(target.uid, [documentId])).length === 0) {
-        throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+        throw notPublished(target);
       }
       if (setting.closed) throw new errors.ForbiddenError('Reactions are closed on this document', { closed: true });
       throw new errors.ValidationError(`This document does not offer the kind "${kind}"`, { allowed: setting.kinds });

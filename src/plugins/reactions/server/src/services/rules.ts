@@ -7,6 +7,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { PublicTally, Tally } from '../../../shared/contract';
+import { notPublished } from '../utils/errors';
 import { getService } from '../utils/services';
 import { findTarget, getKindKeys, getTargets, type Target } from '../utils/settings';
 import { isDocumentId } from '../utils/validation';
@@ -43,10 +44,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const storedCounts = async (targetUid: string, documentId: string): Promise<Array<[string, number]>> =>
     (await store().counters(targetUid, [documentId])).map((row): [string, number] => [row.kind, row.count]);
 
-  const notFound = (target?: Target) =>
-    new errors.NotFoundError(
-      target ? `No published ${target.displayName.toLowerCase()} with this documentId` : 'No published document with this documentId'
-    );
+  const notFound = notPublished;
 
   const requireTarget = (uid: string): Target => {
     const target = findTarget(strapi, uid);

@@ -39,6 +39,7 @@
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { notPublished } from '../utils/errors';
 import type { Knex } from 'knex';
 import { COUNTER_UID, REACTION_UID, SETTING_UID } from '../../../shared/contract';
 import { getKindKeys, type Target } from '../utils/settings';
@@ -443,7 +444,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (let attempt = 0; attempt < 5; attempt += 1) {
           const first = await insertFirstReaction(target, documentId, reader, kind);
           if (first.inserted) return { created: true, changed: true, previousKind: null, counts: first.counts };
-          if (!first.published) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+          if (!first.published) throw notPublished(target);
           const switched = await switchReaction(target, documentId, reader, kind);
           if (switched) return switched;
         }
@@ -472,7 +473,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             .returning(['id']);
           if (linkIds === null) {
             const versions = await store.versions(target, documentId, trx);
-            if (!versions.published) throw new errors.NotFoundError(`No published ${target.displayName.toLowerCase()} with this documentId`);
+            if (!versions.published) throw notPublished(target);
             linkIds = versions.linkIds;
           }
           if (inserted.length > 0) {

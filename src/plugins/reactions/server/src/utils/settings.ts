@@ -77,3 +77,9 @@ export const findTarget = (strapi: Core.Strapi, uid: string): Target | undefined
 /** Case-insensitive, as Strapi's router matches the rest of the path. */
 export const findTargetByPluralName = (strapi: Core.Strapi, pluralName: string): Target | undefined =>
   getTargets(strapi).find((t) => t.pluralName === String(pluralName).toLowerCase());
+
+/** The attribute that names a document of this type (`title`, `name` or `headline`), if it has one. */
+export const labelFieldOf = (strapi: Core.Strapi, uid: string): string | null => {
+  const attributes = strapi.contentType(uid as never).attributes as Record<string, { type?: string }>;
+  return ['title', 'name', 'headline'].find((name) => attributes[name]?.type === 'string') ?? null;
+};
