@@ -5,7 +5,7 @@
  *   request per page.
  * - Reaction collection: read-only, no create button; delete stays (spam).
  * Targets and kinds come from the plugin's config through its admin routes
- * (server/src/controllers/admin.ts); server/src/admin-views.ts flags the targets.
+ * (server/src/controllers/admin.ts); server/src/bootstrap/admin-views.ts flags the targets.
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
 import type { ContentManagerPlugin } from '@strapi/content-manager/strapi-admin';

@@ -3,7 +3,7 @@
  * this RBAC middleware withholds the Content Manager's create and update rights on Reaction from
  * every admin, super admins included, so the list has no "Create new entry" button and the edit
  * view is read-only. Delete stays, for spam. The server refuses such writes on its own as well
- * (server/src/document-lifecycle.ts); this only keeps the UI honest.
+ * (server/src/bootstrap/document-lifecycle.ts); this only keeps the UI honest.
  */
 import type { RBACMiddleware } from '@strapi/strapi/admin';
 import { REACTION_UID } from '../../shared/contract';

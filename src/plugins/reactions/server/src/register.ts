@@ -5,14 +5,14 @@
  */
 import type { Core } from '@strapi/strapi';
 import { REACTION_UID } from '../../shared/contract';
-import { grantAdminActionsAfterAdminBootstrap, registerAdminActions } from './admin-actions';
-import { registerDocumentLifecycle } from './document-lifecycle';
+import { grantAdminActionsAfterAdminBootstrap, registerAdminActions } from './bootstrap/admin-actions';
+import { registerDocumentLifecycle } from './bootstrap/document-lifecycle';
 import { registerPrefixedTablesMigration } from './migrations/prefixed-tables';
-import { followUsersPermissionsBootstrap } from './permissions';
-import { registerReaderHeaders } from './reader-headers';
-import { registerUnauthorizedReason } from './unauthorized-reason';
-import { registerPublishedOnlyReads } from './drafts';
-import { registerTallyEmbedding } from './embed-tallies';
+import { followUsersPermissionsBootstrap } from './bootstrap/permissions';
+import { registerReaderHeaders } from './extensions/reader-headers';
+import { registerUnauthorizedReason } from './extensions/unauthorized-reason';
+import { registerPublishedOnlyReads } from './extensions/drafts';
+import { registerTallyEmbedding } from './extensions/embed-tallies';
 import { registerGraphql } from './graphql';
 import { registerPublicAccess } from './strategies/public-access';
 import { getKindKeys, getTargets } from './utils/settings';

@@ -6,7 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { answerPublicTallies, answerPublicTally, isIdentityFree } from '../public-tallies';
+import { answerPublicTallies, answerPublicTally, isIdentityFree } from '../extensions/public-tallies';
 import { keepErrorReason } from '../utils/errors';
 import { getService } from '../utils/services';
 import { findTargetByPluralName, getKindKeys, kindInfos, type Target } from '../utils/settings';
@@ -34,7 +34,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     tally: keepErrorReason(async (ctx) => {
       const target = targetOf(ctx);
-      // Without identity the tally is everyone's: cacheable, from memory (public-tallies.ts).
+      // Without identity the tally is everyone's: cacheable, from memory (extensions/public-tallies.ts).
       if (isIdentityFree(ctx)) return answerPublicTally(strapi, ctx, target, ctx.params.documentId);
       const reader = readers().identify(ctx, { issue: false });
       privateResponse(ctx);

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { answerPublicly } from '../public-tallies';
+import { answerPublicly } from '../extensions/public-tallies';
 import { getService } from '../utils/services';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({

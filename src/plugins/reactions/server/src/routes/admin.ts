@@ -1,6 +1,6 @@
 /**
  * Admin-panel routes, served under /reactions to signed-in admins only; analytics and settings
- * changes also need the plugin's own actions (admin-actions.ts), checked by Strapi's policy.
+ * changes also need the plugin's own actions (bootstrap/admin-actions.ts), checked by Strapi's policy.
  */
 import { ADMIN_ACTIONS } from '../../../shared/contract';
 

@@ -4,7 +4,7 @@
  * `:pluralName` against the configured targets and answers 404 for anything else.
  *
  * Auth stays on: the public and authenticated roles are granted these actions at start-up
- * (permissions.ts), which lets anyone call them while a valid JWT still identifies the reader.
+ * (bootstrap/permissions.ts), which lets anyone call them while a valid JWT still identifies the reader.
  * Anonymous requests are checked against the public role by strategies/public-access.ts, which
  * keeps the public role's ability in memory instead of reading it per request.
  */

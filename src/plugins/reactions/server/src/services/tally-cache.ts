@@ -17,7 +17,7 @@
  *   may have read the counters before the write committed); reads of other documents are, so a
  *   busy site keeps caching. Only documents with reads in flight are tracked, so this costs
  *   nothing at rest. `clear` (lost notifications) discards every read in flight.
- * - Publication changes go through the same announcement (document-lifecycle.ts).
+ * - Publication changes go through the same announcement (bootstrap/document-lifecycle.ts).
  */
 import type { Core } from '@strapi/strapi';
 import type { Tally } from '../../../shared/contract';

@@ -19,7 +19,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { PLUGIN_ID } from '../../../shared/contract';
-import { READER_ACTIONS } from '../permissions';
+import { READER_ACTIONS } from '../bootstrap/permissions';
 import { getService } from '../utils/services';
 
 export const PUBLIC_ACCESS_STRATEGY = 'reactions-public-access';

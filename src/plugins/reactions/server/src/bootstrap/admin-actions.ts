@@ -10,7 +10,7 @@
  * Manager conditions); an admin's later choices are never overwritten.
  */
 import type { Core } from '@strapi/strapi';
-import { ADMIN_ACTIONS, PLUGIN_ID } from '../../shared/contract';
+import { ADMIN_ACTIONS, PLUGIN_ID } from '../../../shared/contract';
 
 const ACTIONS = [
   { section: 'plugins', displayName: 'Read analytics', uid: 'analytics.read', pluginName: PLUGIN_ID },

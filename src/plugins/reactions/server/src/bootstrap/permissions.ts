@@ -10,8 +10,8 @@
  * so the roles exist and the host's defaults are seeded first.
  */
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../../shared/contract';
-import { getTargets } from './utils/settings';
+import { PLUGIN_ID } from '../../../shared/contract';
+import { getTargets } from '../utils/settings';
 
 const REACTION_ACTIONS = ['tally', 'set', 'clear', 'tallies', 'kinds'].map((name) => `plugin::${PLUGIN_ID}.reactions.${name}`);
 // A reader's own reactions: identity is checked by the controller (401 where one is needed).

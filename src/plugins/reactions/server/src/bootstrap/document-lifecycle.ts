@@ -12,9 +12,9 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ADMIN_ACTIONS, COUNTER_UID, REACTION_UID } from '../../shared/contract';
-import { getService } from './utils/services';
-import { findTarget } from './utils/settings';
+import { ADMIN_ACTIONS, COUNTER_UID, REACTION_UID } from '../../../shared/contract';
+import { getService } from '../utils/services';
+import { findTarget } from '../utils/settings';
 
 type DocumentContext = {
   uid: string;

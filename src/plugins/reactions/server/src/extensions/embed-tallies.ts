@@ -6,8 +6,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { isIdentityFree } from './public-tallies';
-import { getService } from './utils/services';
-import { getSettings, getTargets } from './utils/settings';
+import { getService } from '../utils/services';
+import { getSettings, getTargets } from '../utils/settings';
 
 type Entry = { documentId?: unknown; reactionTally?: unknown };
 type Controller = Record<string, (ctx: Context, next?: unknown) => unknown>;

@@ -7,8 +7,8 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { publishedOnlyFilters, REST_FILTER_SYNTAX } from './utils/published-filters';
-import { getTargets, isApiTokenCaller } from './utils/settings';
+import { publishedOnlyFilters, REST_FILTER_SYNTAX } from '../utils/published-filters';
+import { getTargets, isApiTokenCaller } from '../utils/settings';
 
 type Controller = Record<string, (ctx: Context, next?: unknown) => unknown>;
 

@@ -12,12 +12,12 @@
  */
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { notPublished } from './utils/errors';
+import { notPublished } from '../utils/errors';
 import type { Context } from 'koa';
-import { TOKEN_COOKIE, TOKEN_HEADER } from '../../shared/contract';
-import { getService } from './utils/services';
-import type { Target } from './utils/settings';
-import { isDocumentId } from './utils/validation';
+import { TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
+import { getService } from '../utils/services';
+import type { Target } from '../utils/settings';
+import { isDocumentId } from '../utils/validation';
 
 export const IDENTITY_HEADERS = ['Authorization', 'Cookie', 'X-Reactor-Token'];
 

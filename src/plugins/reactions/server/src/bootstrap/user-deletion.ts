@@ -7,7 +7,7 @@
  * otherwise right after the user row. Counters stay exact and events follow the commit.
  */
 import type { Core } from '@strapi/strapi';
-import { getService } from './utils/services';
+import { getService } from '../utils/services';
 
 const USER_UID = 'plugin::users-permissions.user';
 

@@ -15,8 +15,8 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import { IDENTITY_HEADERS, TOKEN_COOKIE, TOKEN_HEADER } from '../../shared/contract';
-import { createPluginPathMatcher } from './utils/plugin-paths';
+import { IDENTITY_HEADERS, TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
+import { createPluginPathMatcher } from '../utils/plugin-paths';
 
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const EXPOSED = [TOKEN_HEADER, 'Retry-After'];

@@ -15,8 +15,8 @@
  *   anyway (document-lifecycle.ts).
  */
 import type { Core } from '@strapi/strapi';
-import { REACTION_UID } from '../../shared/contract';
-import { getTargets, labelFieldOf } from './utils/settings';
+import { REACTION_UID } from '../../../shared/contract';
+import { getTargets, labelFieldOf } from '../utils/settings';
 
 /** Internal fields that must never appear in the admin panel. */
 export const REACTION_SECRET_FIELDS = ['readerKey', 'targetType', 'targetDocumentId'] as const;

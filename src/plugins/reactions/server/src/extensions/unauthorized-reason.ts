@@ -7,8 +7,8 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import { UNAUTHORIZED_REASONS } from '../../shared/contract';
-import { createPluginPathMatcher } from './utils/plugin-paths';
+import { UNAUTHORIZED_REASONS } from '../../../shared/contract';
+import { createPluginPathMatcher } from '../utils/plugin-paths';
 
 type Envelope = { error?: { status?: number; details?: Record<string, unknown> } };
 type GraphqlBody = { errors?: Array<{ extensions?: { code?: string; error?: Envelope['error'] } }> };

@@ -8,7 +8,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import { PLUGIN_ID } from '../../shared/contract';
+import { PLUGIN_ID } from '../../../shared/contract';
 
 type Middleware = (ctx: Context, next: Next) => unknown;
 type Layer = { path: string; methods: string[]; stack: Middleware[]; match: (path: string) => boolean };
