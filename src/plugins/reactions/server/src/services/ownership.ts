@@ -12,7 +12,7 @@ import { getService } from '../utils/services';
 import { getKindKeys, getTargets } from '../utils/settings';
 import { pageMeta, type PageRequest } from '../utils/pagination';
 import { redactReaderSecrets } from '../utils/redact-errors';
-import type { OwnRemoved } from './ownership-queries';
+import type { OwnRemoved } from './store';
 import type { Reader } from './readers';
 
 export type OwnReactionsList = { data: OwnReaction[]; pagination: PagePagination };
@@ -29,23 +29,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const cache = getService(strapi, 'tallyCache');
       for (const row of removed) cache.invalidate(row.targetUid, row.documentId);
       const rules = getService(strapi, 'rules');
-      const events = getService(strapi, 'events');
       const byTarget = new Map<string, string[]>();
       for (const row of removed) byTarget.set(row.targetUid, [...(byTarget.get(row.targetUid) ?? []), row.documentId]);
       const tallies = new Map<string, Tally>();
       for (const [targetUid, ids] of byTarget) {
         for (const [id, tally] of await rules.tallies(targetUid, ids)) tallies.set(`${targetUid}\u0000${id}`, tally);
       }
-      for (const row of removed) {
-        const tally = tallies.get(`${row.targetUid}\u0000${row.documentId}`) as Tally;
-        events.emit('deleted', {
-          target: row.targetUid,
-          documentId: row.documentId,
-          kind: null,
-          previousKind: row.kind,
-          tally: { documentId: tally.documentId, total: tally.total, counts: tally.counts, closed: tally.closed, kinds: tally.kinds },
-        });
-      }
+      for (const row of removed) rules.announceRemoval(row, tallies.get(`${row.targetUid}\u0000${row.documentId}`) as Tally);
     });
   };
 

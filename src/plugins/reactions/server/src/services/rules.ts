@@ -2,7 +2,8 @@
  * The rules service owns every reaction rule: which documents may be reacted to, what a valid
  * kind is, how a reaction is set, moved and cleared, and what a tally says. REST controllers,
  * GraphQL resolvers, the admin routes, the Document Service hook and scripts are adapters over
- * it; nothing here knows which transport a request came by. SQL lives in the store.
+ * it; nothing here knows which transport a request came by. SQL lives in repositories/ (the
+ * store service composes them); their StoreErrors become HTTP errors here.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -13,6 +14,7 @@ import { findTarget, getKindKeys, getTargets, type Target } from '../utils/setti
 import { isDocumentId } from '../utils/validation';
 import { redactReaderSecrets } from '../utils/redact-errors';
 import type { Reader } from './readers';
+import { StoreError, type RemovedReaction } from './store';
 
 export type SetResult = { tally: Tally; created: boolean; changed: boolean; previousKind: string | null };
 export type ClearResult = { tally: Tally; removed: boolean; previousKind: string | null };
@@ -58,17 +60,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return documentId as string;
   };
 
+  /** The target of a published document; 404 when the target, the id or the document is not one. */
+  const requirePublished = async (targetUid: string, documentId: string): Promise<Target> => {
+    const target = requireTarget(targetUid);
+    requireDocumentId(documentId, target);
+    const { published } = await store().versions(target, documentId);
+    if (!published) throw notFound(target);
+    return target;
+  };
+
   const assertKind = (kind: string) => {
     const allowed = getKindKeys(strapi);
     if (!allowed.includes(kind)) throw new errors.ValidationError(`Unknown reaction kind "${String(kind).slice(0, 40)}"`, { allowed });
   };
 
+  /** The store reports what went wrong without HTTP; this says it to the reader. */
+  const httpErrorOf = (error: unknown, target: Target): unknown => {
+    if (!(error instanceof StoreError)) return error;
+    return error.code === 'not-published' ? notPublished(target) : new errors.ApplicationError(error.message);
+  };
+
   /** A reader's database work; an unexpected error leaves without the reader's key or token. */
-  const asReader = async <T>(reader: Reader, work: () => Promise<T>): Promise<T> => {
+  const asReader = async <T>(reader: Reader, work: () => Promise<T>, target: Target): Promise<T> => {
     try {
       return await work();
     } catch (error) {
-      throw redactReaderSecrets(error, [reader.key, reader.issuedToken]);
+      throw redactReaderSecrets(httpErrorOf(error, target), [reader.key, reader.issuedToken]);
     }
   };
 
@@ -112,10 +129,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** One published document's tally; 404 when the document is unknown or not published. */
     async tally(targetUid: string, documentId: string, reader: Reader | null = null): Promise<Tally> {
-      const target = requireTarget(targetUid);
-      requireDocumentId(documentId, target);
-      const { published } = await store().versions(target, documentId);
-      if (!published) throw notFound(target);
+      const target = await requirePublished(targetUid, documentId);
       return (await rules.tallies(target.uid, [documentId], reader)).get(documentId) as Tally;
     },
 
@@ -147,7 +161,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const target = requireTarget(targetUid);
       requireDocumentId(documentId, target);
       const setting = await getService(strapi, 'settings').assertWritable(target, documentId, kind);
-      const outcome = await asReader(reader, () => store().set(target, documentId, reader, kind));
+      const outcome = await asReader(reader, () => store().set(target, documentId, reader, kind), target);
       // The reader's own kind is what was just written, and the setting was read above; the
       // counters are the ones this write left (the store reads them with it: answers and events
       // follow commit order, never a later or earlier state).
@@ -167,14 +181,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Removes the reader's reaction; succeeds also when there was none. */
     async clear(targetUid: string, documentId: string, reader: Reader): Promise<ClearResult> {
-      const target = requireTarget(targetUid);
-      requireDocumentId(documentId, target);
-      const { published } = await store().versions(target, documentId);
-      if (!published) throw notFound(target);
+      const target = await requirePublished(targetUid, documentId);
       const setting = await getService(strapi, 'settings').assertWritable(target, documentId, null);
       const cleared = reader.isNew
         ? null
-        : await asReader(reader, () => store().clear(target, documentId, reader.key, getTargets(strapi)));
+        : await asReader(reader, () => store().clear(target, documentId, reader.key, getTargets(strapi)), target);
       const previousKind = cleared?.previousKind ?? null;
       // After a clear the reader has no reaction, and the setting was read above; the counters are
       // the ones this write left (a reader minted now wrote nothing: the stored ones).
@@ -189,17 +200,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Moderation: deletes reactions by row id (from the admin panel), keeping counters exact. */
     async removeByIds(ids: number[]): Promise<number> {
       const removed = await store().removeByIds(ids, getTargets(strapi));
-      for (const row of removed) {
-        const tally = (await rules.tallies(row.targetUid, [row.documentId])).get(row.documentId) as Tally;
-        events().emit('deleted', {
-          target: row.targetUid,
-          documentId: row.documentId,
-          kind: null,
-          previousKind: row.kind,
-          tally: publicTally(tally),
-        });
-      }
+      for (const row of removed) rules.announceRemoval(row, (await rules.tallies(row.targetUid, [row.documentId])).get(row.documentId) as Tally);
       return removed.length;
+    },
+
+    /** The one `reaction.deleted` event of a reaction removed by anyone but its reader, with its document's tally after. */
+    announceRemoval(row: RemovedReaction, tally: Tally) {
+      events().emit('deleted', { target: row.targetUid, documentId: row.documentId, kind: null, previousKind: row.kind, tally: publicTally(tally) });
     },
 
     /** Forgets a document's reactions once it is deleted in every version. */
