@@ -16,13 +16,15 @@ const READ_ACTION = 'plugin::content-manager.explorer.read';
 
 type Ability = { can: (action: string, subject: string) => boolean };
 
-/** The target named by `uid`, if the admin may read it; the rest of the query is left as it is. */
-const readableTarget = (strapi: Core.Strapi, ctx: Context): { target: Target; rest: Record<string, unknown> } => {
+/** The target named by `uid`, if the admin may read it; with `allowed`, any other parameter is refused. */
+const readableTarget = (strapi: Core.Strapi, ctx: Context, allowed?: string[]): { target: Target; rest: Record<string, unknown> } => {
   const { uid, ...rest } = ctx.query as Record<string, unknown>;
   const target = typeof uid === 'string' ? findTarget(strapi, uid) : undefined;
   if (!target) throw new errors.ValidationError('uid must be a content type with reactions enabled');
   const ability = ctx.state.userAbility as Ability | undefined;
   if (!ability || !ability.can(READ_ACTION, target.uid)) throw new errors.ForbiddenError('You may not read this content type');
+  const unexpected = allowed ? Object.keys(rest).filter((key) => !allowed.includes(key)) : [];
+  if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
   return { target, rest };
 };
 
@@ -40,9 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }),
 
     series: keepErrorReason(async (ctx) => {
-      const { target, rest } = readableTarget(strapi, ctx);
-      const unexpected = Object.keys(rest).filter((key) => key !== 'documentId');
-      if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
+      const { target, rest } = readableTarget(strapi, ctx, ['documentId']);
       const { documentId } = rest;
       if (!isDocumentId(documentId)) throw new errors.ValidationError('documentId is required', { field: 'documentId' });
       const data = await analytics().series(target, documentId as string, readableBy(ctx, target));
@@ -51,9 +51,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }),
 
     csv: keepErrorReason(async (ctx) => {
-      const { target, rest } = readableTarget(strapi, ctx);
-      const unexpected = Object.keys(rest).filter((key) => key !== 'window');
-      if (unexpected.length > 0) throw new errors.ValidationError('Unknown query parameters', { unexpected: unexpected.slice(0, 20) });
+      const { target, rest } = readableTarget(strapi, ctx, ['window']);
       const input = trends().parse({ target: target.pluralName, ...(rest.window === undefined ? {} : { window: rest.window }) });
       const body = await analytics().csv(target, input.window, readableBy(ctx, target));
       ctx.set('Content-Type', 'text/csv; charset=utf-8');

@@ -4,7 +4,7 @@
  */
 type Json = Record<string, unknown>;
 
-const ref = (name: string, section = 'schemas') => ({ $ref: `#/components/${section}/${name}` });
+export const ref = (name: string, section = 'schemas') => ({ $ref: `#/components/${section}/${name}` });
 
 const errorExample = (status: number, name: string, message: string, details: Json = {}) => ({
   value: { data: null, error: { status, name, message, details } },

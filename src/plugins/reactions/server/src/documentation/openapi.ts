@@ -9,7 +9,8 @@
 import type { KindInfo } from '../../../shared/contract';
 import { OWN_REACTIONS_TAG, ownReactionParameters, ownReactionPaths, ownReactionSchemas } from './openapi-own-reactions';
 import { addCacheableTallies } from './cacheable-openapi';
-import { editorialTallyProperties, forbiddenResponse, trendsPaths, trendsSchemas } from './openapi-trends';
+import { forbiddenResponse, trendsPaths } from './openapi-trends';
+import { tallySchemas } from './openapi-tally-schemas';
 
 export type OpenApiTarget = { pluralName: string; singularName: string; displayName: string };
 
@@ -28,6 +29,15 @@ export type OpenApiSettings = {
 type Json = Record<string, unknown>;
 
 const ref = (name: string, section = 'schemas') => ({ $ref: `#/components/${section}/${name}` });
+
+/** What a reader's write (set or clear) may be refused with, besides a bad body. */
+const writeRefusals = {
+  '401': ref('Unauthorized', 'responses'),
+  '403': ref('Forbidden', 'responses'),
+  '404': ref('NotFound', 'responses'),
+  '413': ref('PayloadTooLarge', 'responses'),
+  '429': ref('TooManyRequests', 'responses'),
+};
 
 const pascal = (value: string) =>
   value
@@ -110,11 +120,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
               '200': { ...tallyOk('Changed, or the reader already had that kind.'), headers: issuedTokenHeaders },
               '201': { ...tallyOk('Created: the reader had no reaction on this document.'), headers: issuedTokenHeaders },
               '400': ref('ValidationError', 'responses'),
-              '401': ref('Unauthorized', 'responses'),
-              '403': ref('Forbidden', 'responses'),
-              '404': ref('NotFound', 'responses'),
-              '413': ref('PayloadTooLarge', 'responses'),
-              '429': ref('TooManyRequests', 'responses'),
+              ...writeRefusals,
             },
           },
           delete: {
@@ -125,11 +131,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
             security: readerSecurity,
             responses: {
               '200': { ...tallyOk('Removed (or there was nothing to remove).'), headers: issuedTokenHeaders },
-              '401': ref('Unauthorized', 'responses'),
-              '403': ref('Forbidden', 'responses'),
-              '404': ref('NotFound', 'responses'),
-              '413': ref('PayloadTooLarge', 'responses'),
-              '429': ref('TooManyRequests', 'responses'),
+              ...writeRefusals,
             },
           },
         },
@@ -221,76 +223,7 @@ export const buildOpenApiDocument = (settings: OpenApiSettings): Json => {
     },
     components: {
       schemas: {
-        ReactionKind: {
-          type: 'string',
-          enum: kinds,
-          description: 'A configured reaction kind. Kinds are keys, never positions.',
-        },
-        ReactionCounts: {
-          type: 'object',
-          description: 'Every configured kind as a key, zeros included, in kind order.',
-          properties: Object.fromEntries(kinds.map((kind) => [kind, { type: 'integer', minimum: 0 }])),
-          required: kinds,
-          additionalProperties: false,
-          example: exampleCounts,
-        },
-        ReactionTally: {
-          type: 'object',
-          description: 'The aggregate of one document\'s reactions. `total` equals the sum of `counts`.',
-          properties: {
-            documentId: { type: 'string', description: 'The document\'s documentId.' },
-            total: { type: 'integer', minimum: 0 },
-            counts: ref('ReactionCounts'),
-            mine: {
-              description: 'The calling reader\'s kind, or null (not reacted, or not identified).',
-              oneOf: [ref('ReactionKind'), { type: 'null' }],
-            },
-            ...editorialTallyProperties(),
-          },
-          required: ['documentId', 'total', 'counts', 'mine', 'closed', 'kinds'],
-          additionalProperties: false,
-          example: exampleTally,
-        },
-        ...trendsSchemas(),
-        ReactionKindInfo: {
-          type: 'object',
-          properties: {
-            kind: ref('ReactionKind'),
-            label: { type: 'string' },
-            emoji: { type: 'string' },
-          },
-          required: ['kind', 'label', 'emoji'],
-          additionalProperties: false,
-        },
-        SetReactionRequest: {
-          type: 'object',
-          description: 'Exactly `{ "data": { "kind": "<kind>" } }`: any other field is a 400.',
-          properties: {
-            data: {
-              type: 'object',
-              properties: { kind: ref('ReactionKind') },
-              required: ['kind'],
-              additionalProperties: false,
-            },
-          },
-          required: ['data'],
-          additionalProperties: false,
-        },
-        TallyResponse: {
-          type: 'object',
-          properties: { data: ref('ReactionTally') },
-          required: ['data'],
-        },
-        TalliesResponse: {
-          type: 'object',
-          properties: { data: { type: 'array', items: ref('ReactionTally') } },
-          required: ['data'],
-        },
-        KindsResponse: {
-          type: 'object',
-          properties: { data: { type: 'array', items: ref('ReactionKindInfo') } },
-          required: ['data'],
-        },
+        ...tallySchemas(kinds, exampleCounts, exampleTally),
         ...ownReactionSchemas(),
         ErrorEnvelope: {
           type: 'object',

@@ -14,9 +14,9 @@
  * host's middlewares, so it sees the final response (error envelopes and preflights included).
  */
 import type { Core } from '@strapi/strapi';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { IDENTITY_HEADERS, TOKEN_COOKIE, TOKEN_HEADER } from '../../../shared/contract';
-import { createPluginPathMatcher } from '../utils/plugin-paths';
+import { amendPluginResponses } from '../utils/plugin-paths';
 
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const EXPOSED = [TOKEN_HEADER, 'Retry-After'];
@@ -33,13 +33,8 @@ const mergeList = (ctx: Context, header: string, names: string[]) => {
 const isIdentified = (ctx: Context) =>
   Boolean(ctx.get('authorization') || ctx.get(TOKEN_HEADER) || ctx.cookies.get(TOKEN_COOKIE, { signed: false }));
 
-export const createReaderHeaders = (strapi: Core.Strapi) => {
-  const covers = createPluginPathMatcher(strapi);
-
-  return async (ctx: Context, next: Next) => {
-    await next();
-    if (!covers(ctx.path)) return;
-
+export const registerReaderHeaders = (strapi: Core.Strapi) => {
+  amendPluginResponses(strapi, (ctx) => {
     if (ctx.response.get('Access-Control-Allow-Origin')) {
       const preflight = ctx.method === 'OPTIONS' && Boolean(ctx.get('Access-Control-Request-Method'));
       if (preflight) {
@@ -53,9 +48,5 @@ export const createReaderHeaders = (strapi: Core.Strapi) => {
     const cookies = ctx.response.get('Set-Cookie') as string | string[] | undefined;
     const setsCookie = Array.isArray(cookies) ? cookies.length > 0 : Boolean(cookies);
     if (setsCookie || !READ_METHODS.has(ctx.method) || isIdentified(ctx)) ctx.set('Cache-Control', PRIVATE_CACHE_CONTROL);
-  };
-};
-
-export const registerReaderHeaders = (strapi: Core.Strapi) => {
-  strapi.server.use(createReaderHeaders(strapi));
+  });
 };

@@ -6,9 +6,9 @@
  * missing identity. The plugin's own 401s already carry a reason and are left as they are.
  */
 import type { Core } from '@strapi/strapi';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { UNAUTHORIZED_REASONS } from '../../../shared/contract';
-import { createPluginPathMatcher } from '../utils/plugin-paths';
+import { amendPluginResponses } from '../utils/plugin-paths';
 
 type Envelope = { error?: { status?: number; details?: Record<string, unknown> } };
 type GraphqlBody = { errors?: Array<{ extensions?: { code?: string; error?: Envelope['error'] } }> };
@@ -22,17 +22,11 @@ const addReason = (error: Envelope['error'], reason: string) => {
   error.details = { ...details, reason };
 };
 
-export const createUnauthorizedReason = (strapi: Core.Strapi) => {
-  const covers = createPluginPathMatcher(strapi);
-  return async (ctx: Context, next: Next) => {
-    await next();
-    if (!covers(ctx.path) || !ctx.body || typeof ctx.body !== 'object' || Buffer.isBuffer(ctx.body)) return;
+export const registerUnauthorizedReason = (strapi: Core.Strapi) => {
+  amendPluginResponses(strapi, (ctx) => {
+    if (!ctx.body || typeof ctx.body !== 'object' || Buffer.isBuffer(ctx.body)) return;
     const body = ctx.body as Envelope & GraphqlBody;
     if (ctx.status === 401) addReason(body.error, reasonFor(ctx));
     for (const error of Array.isArray(body.errors) ? body.errors : []) addReason(error.extensions?.error, reasonFor(ctx));
-  };
-};
-
-export const registerUnauthorizedReason = (strapi: Core.Strapi) => {
-  strapi.server.use(createUnauthorizedReason(strapi));
+  });
 };

@@ -11,23 +11,26 @@
 import { pluginRouteAuth as auth } from '../strategies/public-access';
 import { STREAM_ACTION } from '../services/stream';
 
+/** A reader's route: anyone the plugin's reader actions allow (strategies/public-access.ts). */
+const readerRoute = (method: string, path: string, handler: string) => ({ method, path, handler, config: { auth: auth() } });
+
 export default {
   type: 'content-api',
   prefix: '',
   routes: [
-    { method: 'GET', path: '/:pluralName/:documentId/reactions', handler: 'reactions.tally', config: { auth: auth() } },
-    { method: 'PUT', path: '/:pluralName/:documentId/reactions', handler: 'reactions.set', config: { auth: auth() } },
-    { method: 'DELETE', path: '/:pluralName/:documentId/reactions', handler: 'reactions.clear', config: { auth: auth() } },
-    { method: 'GET', path: '/reaction-tallies', handler: 'reactions.tallies', config: { auth: auth() } },
-    { method: 'GET', path: '/reaction-kinds', handler: 'reactions.kinds', config: { auth: auth() } },
+    readerRoute('GET', '/:pluralName/:documentId/reactions', 'reactions.tally'),
+    readerRoute('PUT', '/:pluralName/:documentId/reactions', 'reactions.set'),
+    readerRoute('DELETE', '/:pluralName/:documentId/reactions', 'reactions.clear'),
+    readerRoute('GET', '/reaction-tallies', 'reactions.tallies'),
+    readerRoute('GET', '/reaction-kinds', 'reactions.kinds'),
     // A reader's own reactions (controllers/mine.ts): list, erase, claim on sign-in.
-    { method: 'GET', path: '/reactions/mine', handler: 'mine.find', config: { auth: auth() } },
-    { method: 'DELETE', path: '/reactions/mine', handler: 'mine.forget', config: { auth: auth() } },
-    { method: 'POST', path: '/reactions/claim', handler: 'mine.claim', config: { auth: auth() } },
+    readerRoute('GET', '/reactions/mine', 'mine.find'),
+    readerRoute('DELETE', '/reactions/mine', 'mine.forget'),
+    readerRoute('POST', '/reactions/claim', 'mine.claim'),
     // The stream is the tally read kept open: it obeys the same permission (`reactions.tally`),
     // so revoking Public's tally also refuses streams (services/stream.ts closes open ones).
     { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: { ...auth(), scope: [STREAM_ACTION] } } },
-    { method: 'GET', path: '/reaction-trends', handler: 'trends.find', config: { auth: auth() } },
+    readerRoute('GET', '/reaction-trends', 'trends.find'),
     // Public and identity-free, so documentation tools and code generators need no token.
     { method: 'GET', path: '/reactions/openapi.json', handler: 'documentation.openapi', config: { auth: false } },
     // The <reaction-bar> web component the package ships.

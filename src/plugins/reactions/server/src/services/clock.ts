@@ -6,22 +6,19 @@
  * when the clock is replaced, through `onChange`: a test that moves the clock sees that work
  * happen without waiting for a real timer.
  */
+import { createListeners } from '../utils/listeners';
+
 export default () => {
-  const listeners = new Set<() => void>();
+  const listeners = createListeners();
   const clock = {
     now: (): Date => new Date(),
     /** Replaces the time source (tests); `null` restores the wall clock. */
     use(source: (() => Date) | null) {
       clock.now = source ?? (() => new Date());
-      for (const listener of [...listeners]) listener();
+      listeners.notify();
     },
     /** Called after every `use`; returns the unsubscribe function. */
-    onChange(listener: () => void): () => void {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onChange: listeners.add,
   };
   return clock;
 };

@@ -1,7 +1,8 @@
 /**
  * Editorial control per document (across its locales and versions, like reactions): editors may
  * close reactions (the tally stays readable; writes answer 403) and restrict the kinds offered
- * (a write of another kind answers 400 with `details.allowed`). SQL lives in the store.
+ * (a write of another kind answers 400 with `details.allowed`); `assertWritable` is where a closed
+ * story refuses writes. SQL lives in repositories/settings.ts.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';

@@ -1,7 +1,8 @@
 /**
  * Trends: which published documents readers reacted to within a window. A reaction counts when
  * it was set or last switched within it (its `updatedAt`); a cleared one counts nowhere.
- * The window ends at the plugin's clock, so tests can seed a timeline. SQL lives in the store.
+ * The window ends at the plugin's clock, so tests can seed a timeline. SQL lives in
+ * repositories/trends.ts.
  *
  * Trends are public and each distinct query costs a GROUP BY over the window, so the public
  * paths (REST and GraphQL both call `read`) are bounded:

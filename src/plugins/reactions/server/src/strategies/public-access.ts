@@ -20,6 +20,7 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { PLUGIN_ID } from '../../../shared/contract';
 import { READER_ACTIONS } from '../bootstrap/permissions';
+import { createListeners } from '../utils/listeners';
 import { getService } from '../utils/services';
 
 export const PUBLIC_ACCESS_STRATEGY = 'reactions-public-access';
@@ -75,7 +76,7 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
     return building;
   };
 
-  const listeners = new Set<() => void>();
+  const listeners = createListeners();
 
   return {
     name: PUBLIC_ACCESS_STRATEGY,
@@ -84,15 +85,10 @@ export const createPublicAccessStrategy = (strapi: Core.Strapi, now: () => numbe
       generation += 1;
       cached = null;
       building = null;
-      for (const listener of [...listeners]) listener();
+      listeners.notify();
     },
     /** Called after each change to a role or permission on this instance; returns the unsubscribe function. */
-    onInvalidate(listener: () => void): () => void {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onInvalidate: listeners.add,
     /**
      * Whether the public role holds `action` now (kept ability; no read within its TTL). Without
      * users-permissions every reader route is public, so nothing can be revoked.

@@ -4,6 +4,7 @@
  * first use, when targets and the GraphQL endpoint are known.
  */
 import type { Core } from '@strapi/strapi';
+import type { Context, Next } from 'koa';
 import { getTargets } from './settings';
 
 const trimSlashes = (value: string) => value.replace(/\/+$/, '');
@@ -27,4 +28,16 @@ export const createPluginPathMatcher = (strapi: Core.Strapi) => {
     }
     return matcher.test(path);
   };
+};
+
+/**
+ * Lets `amend` change every final response on the plugin's paths (error envelopes and
+ * preflights included): registered in register, ahead of the host's middlewares.
+ */
+export const amendPluginResponses = (strapi: Core.Strapi, amend: (ctx: Context) => void) => {
+  const covers = createPluginPathMatcher(strapi);
+  strapi.server.use(async (ctx: Context, next: Next) => {
+    await next();
+    if (covers(ctx.path)) amend(ctx);
+  });
 };
