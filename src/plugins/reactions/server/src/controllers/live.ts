@@ -1,4 +1,4 @@
-/** `GET /api/reaction-stream?documentIds=a,b`: live tallies as Server-Sent Events (services/stream.ts). */
+/** `GET /api/reaction-stream?documentIds=a,b`: live tallies as Server-Sent Events (services/stream/). */
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getService } from '../utils/services';

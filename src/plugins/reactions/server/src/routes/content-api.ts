@@ -28,7 +28,7 @@ export default {
     readerRoute('DELETE', '/reactions/mine', 'mine.forget'),
     readerRoute('POST', '/reactions/claim', 'mine.claim'),
     // The stream is the tally read kept open: it obeys the same permission (`reactions.tally`),
-    // so revoking Public's tally also refuses streams (services/stream.ts closes open ones).
+    // so revoking Public's tally also refuses streams (services/stream/ closes open ones).
     { method: 'GET', path: '/reaction-stream', handler: 'live.stream', config: { auth: { ...auth(), scope: [STREAM_ACTION] } } },
     readerRoute('GET', '/reaction-trends', 'trends.find'),
     // Public and identity-free, so documentation tools and code generators need no token.
