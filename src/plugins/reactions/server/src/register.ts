@@ -8,7 +8,7 @@ import { REACTION_UID } from '../../shared/contract';
 import { grantAdminActionsAfterAdminBootstrap, registerAdminActions } from './bootstrap/admin-actions';
 import { registerDocumentLifecycle } from './bootstrap/document-lifecycle';
 import { registerPrefixedTablesMigration } from './migrations/prefixed-tables';
-import { followUsersPermissionsBootstrap } from './bootstrap/permissions';
+import { followUsersPermissionsBootstrap, warnAfterProjectBootstrap } from './bootstrap/permissions';
 import { registerReaderHeaders } from './extensions/reader-headers';
 import { registerUnauthorizedReason } from './extensions/unauthorized-reason';
 import { registerPublishedOnlyReads } from './extensions/drafts';
@@ -45,6 +45,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   registerDocumentLifecycle(strapi);
   registerPublicAccess(strapi);
   followUsersPermissionsBootstrap(strapi);
+  warnAfterProjectBootstrap(strapi);
   registerReaderHeaders(strapi);
   registerUnauthorizedReason(strapi);
   if (strapi.plugin('graphql')) registerGraphql(strapi);

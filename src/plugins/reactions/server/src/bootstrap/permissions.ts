@@ -86,12 +86,36 @@ export const followUsersPermissionsBootstrap = (strapi: Core.Strapi) => {
   };
 };
 
+const AFTER_APP = Symbol.for('strapi-plugin-reader-reactions.after-app-bootstrap');
+type AppLifecycles = { bootstrap?: (args: { strapi: Core.Strapi }) => unknown; [AFTER_APP]?: true };
+/** Instances whose project bootstrap (src/index) gives the warning, once it has run. */
+const warnedAfterApp = new WeakSet<Core.Strapi>();
+
+/**
+ * Register phase: the warning about targets Public cannot find waits for the project's own
+ * bootstrap, which runs last and may grant those reads itself (the newsroom does). The project's
+ * src/index module is shared by every Strapi instance of the process: wrapped once, it warns for
+ * the instance that bootstraps.
+ */
+export const warnAfterProjectBootstrap = (strapi: Core.Strapi) => {
+  const app = (strapi as unknown as { app?: AppLifecycles }).app;
+  if (!app) return;
+  warnedAfterApp.add(strapi);
+  if (app[AFTER_APP]) return;
+  const own = app.bootstrap;
+  app.bootstrap = async (args) => {
+    await own?.call(app, args);
+    if (args.strapi.plugin(PLUGIN_ID) && args.strapi.plugin('users-permissions')) await warnAboutUnreadableTargets(args.strapi);
+  };
+  app[AFTER_APP] = true;
+};
+
 /** Bootstrap: grants the plugin's reader actions once (now, or right after users-permissions' bootstrap). */
 export const grantReaderPermissions = async (strapi: Core.Strapi) => {
   if (!strapi.plugin('users-permissions')) return;
   const work = async () => {
     await grantOnce(strapi);
-    await warnAboutUnreadableTargets(strapi);
+    if (!warnedAfterApp.has(strapi)) await warnAboutUnreadableTargets(strapi);
   };
   const state = followers.get(strapi);
   if (!state || state.ready) await work();
